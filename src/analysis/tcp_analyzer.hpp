@@ -1,0 +1,24 @@
+// Wireshark 4.0's TCP sequence analysis (packet-tcp.c, default preferences), frame by frame in
+// file order. The rules and their order are documented in docs/analysis.md.
+#pragma once
+
+#include <cstdint>
+
+#include "analysis/verdict.hpp"
+#include "decode/segment.hpp"
+#include "flow/connection_table.hpp"
+
+namespace tcplens {
+
+class TcpAnalyzer {
+ public:
+  // Analyses one TCP segment; `frame` is its frame number in the input (1-based).
+  Verdict analyze(const Segment& segment, std::int64_t ts_ns, std::uint64_t frame);
+
+  [[nodiscard]] ConnectionTable& connections() { return table_; }
+
+ private:
+  ConnectionTable table_;
+};
+
+}  // namespace tcplens

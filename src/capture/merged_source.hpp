@@ -1,0 +1,43 @@
+// Several captures read as one, merged by timestamp as mergecap does (ties keep input order).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "capture/pcap_source.hpp"
+
+namespace tcplens {
+
+class MergedSource {
+ public:
+  explicit MergedSource(std::vector<std::unique_ptr<PcapSource>> sources);
+
+  // Reads the next frame in time order. On an input error, that input is dropped (its error
+  // is kept in `failed()`) and reading goes on with the others.
+  ReadStatus next(RawFrame& frame);
+
+  struct Failure {
+    std::string name;
+    std::string reason;
+    std::int64_t offset;
+  };
+  [[nodiscard]] const std::vector<Failure>& failed() const { return failed_; }
+  [[nodiscard]] std::vector<std::unique_ptr<PcapSource>>& sources() { return sources_; }
+
+ private:
+  struct Head {
+    RawFrame frame;
+    bool pending = false;
+    bool done = false;
+  };
+  bool refill(std::size_t i);
+
+  std::vector<std::unique_ptr<PcapSource>> sources_;
+  std::vector<Head> heads_;
+  std::vector<Failure> failed_;
+  bool interrupted_ = false;
+  bool started_ = false;
+  std::size_t consumed_ = 0;  // the source whose frame was handed out last
+};
+
+}  // namespace tcplens

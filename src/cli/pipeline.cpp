@@ -1,0 +1,139 @@
+#include "cli/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace tcplens {
+
+namespace {
+
+void report_error(const std::string& name, const std::string& reason, std::int64_t offset) {
+  if (offset >= 0) {
+    fmt::print(stderr, "tcplens: {}: {} (at byte offset {})\n", name, reason, offset);
+  } else {
+    fmt::print(stderr, "tcplens: {}: {}\n", name, reason);
+  }
+}
+
+}  // namespace
+
+std::string account_line(const ReadAccount& a) {
+  std::uint64_t skipped = a.frames_read - a.tcp_analysed;
+  std::string line = fmt::format("tcplens: {} frames read, {} TCP frames analysed, {} skipped",
+                                 a.frames_read, a.tcp_analysed, skipped);
+  if (skipped != 0) {
+    std::string reasons;
+    for (std::size_t i = 1; i < a.skipped.size(); ++i) {
+      if (a.skipped[i] == 0) continue;
+      if (!reasons.empty()) reasons += ", ";
+      reasons += fmt::format("{} {}", to_string(static_cast<SkipReason>(i)), a.skipped[i]);
+    }
+    line += " (" + reasons + ")";
+  }
+  if (a.have_live_stats) {
+    line += fmt::format("; kernel: {} received, {} dropped", a.live_received, a.live_dropped);
+  }
+  if (a.interrupted) line += "; interrupted";
+  return line;
+}
+
+RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
+                       const RunContext& ctx) {
+  RunResult result;
+  std::vector<std::unique_ptr<PcapSource>> sources;
+  bool any_open_failed = false;
+  std::string error;
+  if (!in.interface.empty()) {
+    LiveOptions live;
+    live.interface = in.interface;
+    auto src = PcapSource::open_live(live, error);
+    if (!src) {
+      report_error(in.interface, error, -1);
+      result.exit_status = kExitUnreadable;
+      return result;
+    }
+    sources.push_back(std::move(src));
+  }
+  for (const auto& path : in.files) {
+    auto src = PcapSource::open_file(path, error);
+    if (!src) {
+      report_error(path, error, -1);
+      any_open_failed = true;
+      continue;
+    }
+    sources.push_back(std::move(src));
+  }
+  if (sources.empty()) {
+    result.exit_status = kExitUnreadable;
+    return result;
+  }
+  for (auto& src : sources) {
+    if (!in.filter.empty() && !src->set_filter(in.filter, error)) {
+      report_error(src->name(), error, -1);
+      result.exit_status = kExitUsage;
+      return result;
+    }
+  }
+  if (!in.write_file.empty() && !sources[0]->dump_to(in.write_file, error)) {
+    report_error(in.write_file, error, -1);
+    result.exit_status = kExitUnreadable;
+    return result;
+  }
+  PcapSource* live = sources[0]->live() ? sources[0].get() : nullptr;
+  if (ctx.live_source != nullptr && live != nullptr) ctx.live_source->store(live);
+
+  MergedSource merged(std::move(sources));
+  ReadAccount& acct = result.account;
+  RawFrame raw;
+  Segment segment;
+  const bool progress = !ctx.quiet && isatty(STDERR_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
+  bool progress_shown = false;
+  for (;;) {
+    if (ctx.stop != nullptr && ctx.stop->load(std::memory_order_relaxed)) {
+      acct.interrupted = true;
+      break;
+    }
+    if (in.count >= 0 && acct.frames_read >= static_cast<std::uint64_t>(in.count)) break;
+    ReadStatus st = merged.next(raw);
+    if (st == ReadStatus::interrupted) {
+      acct.interrupted = true;
+      break;
+    }
+    if (st != ReadStatus::frame) break;
+    ++acct.frames_read;
+    SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
+    if (why != SkipReason::none) {
+      ++acct.skipped[static_cast<std::size_t>(why)];
+      continue;
+    }
+    ++acct.tcp_analysed;
+    Verdict verdict = analyzer.analyze(segment, raw.ts_ns, acct.frames_read);
+    AnalysedFrame frame{acct.frames_read, raw.ts_ns, &raw, &segment, &verdict};
+    if (!sink(frame)) break;
+    if (progress && (acct.frames_read & 0xffff) == 0) {
+      auto elapsed = std::chrono::steady_clock::now() - started;
+      if (elapsed > std::chrono::seconds(1)) {
+        fmt::print(stderr, "\r{} frames read, {} TCP, {} streams", acct.frames_read,
+                   acct.tcp_analysed, analyzer.connections().streams());
+        progress_shown = true;
+      }
+    }
+  }
+  if (progress_shown) fmt::print(stderr, "\r\033[K");
+  if (ctx.live_source != nullptr) ctx.live_source->store(nullptr);
+  if (live != nullptr) {
+    acct.have_live_stats = live->stats(acct.live_received, acct.live_dropped);
+  }
+  for (const auto& f : merged.failed()) {
+    report_error(f.name, f.reason, f.offset);
+    result.exit_status = kExitDamaged;
+  }
+  if (result.exit_status == kExitOk && any_open_failed) result.exit_status = kExitUnreadable;
+  return result;
+}
+
+}  // namespace tcplens

@@ -1,0 +1,71 @@
+// The engine loop shared by every command: read frames (merged by time), decode, analyse, hand
+// each analysed frame to a sink, and account for every frame read.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analysis/tcp_analyzer.hpp"
+#include "capture/merged_source.hpp"
+#include "decode/decode.hpp"
+
+namespace tcplens {
+
+struct InputOptions {
+  std::vector<std::string> files;
+  std::string interface;  // live capture when not empty
+  std::int64_t count = -1;  // stop after this many frames (-1: no limit)
+  std::string write_file;   // save captured frames (live) as pcap
+  std::string filter;       // BPF expression
+};
+
+struct ReadAccount {
+  std::uint64_t frames_read = 0;
+  std::uint64_t tcp_analysed = 0;
+  std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped{};
+  bool interrupted = false;
+  bool have_live_stats = false;
+  std::uint64_t live_received = 0;
+  std::uint64_t live_dropped = 0;
+};
+
+struct AnalysedFrame {
+  std::uint64_t number;
+  std::int64_t ts_ns;
+  const RawFrame* raw;
+  const Segment* segment;
+  const Verdict* verdict;
+};
+
+// Returns false to stop reading (e.g. the output was closed).
+using FrameSink = std::function<bool(const AnalysedFrame&)>;
+
+struct RunResult {
+  int exit_status = 0;  // 0 ok, 1 nothing readable, 3 an input was damaged
+  ReadAccount account;
+};
+
+// Exit statuses.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUnreadable = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitDamaged = 3;
+
+struct RunContext {
+  bool quiet = false;
+  std::atomic<bool>* stop = nullptr;  // set from a signal handler
+  // Set by run_pipeline while reading live, so a signal handler can break the capture.
+  std::atomic<PcapSource*>* live_source = nullptr;
+};
+
+RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
+                       const RunContext& ctx);
+
+// "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
+std::string account_line(const ReadAccount& account);
+
+}  // namespace tcplens

@@ -1,0 +1,64 @@
+// What the decoder hands to the flow stage: one TCP segment's header facts, no payload copy.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace tcplens {
+
+struct IpAddress {
+  std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
+  std::uint8_t family = 0;               // 4 or 6
+
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+};
+
+std::string to_string(const IpAddress& addr);
+
+// TCP header flag bits as they sit in the low 12 bits of the data-offset/flags word.
+namespace tcp_flag {
+inline constexpr std::uint16_t fin = 0x001;
+inline constexpr std::uint16_t syn = 0x002;
+inline constexpr std::uint16_t rst = 0x004;
+inline constexpr std::uint16_t psh = 0x008;
+inline constexpr std::uint16_t ack = 0x010;
+inline constexpr std::uint16_t urg = 0x020;
+inline constexpr std::uint16_t ece = 0x040;
+inline constexpr std::uint16_t cwr = 0x080;
+inline constexpr std::uint16_t ae = 0x100;
+}  // namespace tcp_flag
+
+struct SackBlock {
+  std::uint32_t left = 0;
+  std::uint32_t right = 0;
+};
+
+struct TcpOptions {
+  std::uint16_t mss = 0;            // 0: absent
+  std::int8_t window_scale = -1;    // -1: absent, else the shift as sent
+  bool sack_permitted = false;
+  bool has_timestamps = false;
+  std::uint8_t sack_count = 0;
+  std::uint32_t ts_value = 0;
+  std::uint32_t ts_echo = 0;
+  std::array<SackBlock, 4> sack{};
+};
+
+struct Segment {
+  IpAddress src;
+  IpAddress dst;
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint16_t flags = 0;   // 12 bits, tcp_flag::*
+  std::uint16_t window = 0;  // raw field, unscaled
+  std::uint32_t payload_len = 0;  // from the IP lengths, as tshark's tcp.len (even if not captured)
+  TcpOptions options;
+
+  [[nodiscard]] bool has(std::uint16_t f) const { return (flags & f) != 0; }
+};
+
+}  // namespace tcplens

@@ -1,0 +1,74 @@
+// A TCP connection as tshark tracks it: one stream index, two directions of per-direction state.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "decode/segment.hpp"
+
+namespace tcplens {
+
+struct Endpoint {
+  IpAddress addr;
+  std::uint16_t port = 0;
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+  friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
+};
+
+// A segment still waiting for its ACK (for ACK RTT and RTO).
+struct UnackedSegment {
+  std::uint64_t frame = 0;
+  std::int64_t ts_ns = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t nextseq = 0;
+};
+
+// As Wireshark: past this many unacknowledged segments a direction stops remembering new ones,
+// which bounds memory on a connection whose ACKs are never seen.
+inline constexpr std::size_t kMaxUnackedSegments = 1000;
+
+// Window scale states besides a shift of 0..14.
+inline constexpr int kScaleUnknown = -1;   // handshake not seen
+inline constexpr int kScaleNotUsed = -2;   // a SYN came without the option
+
+// The state of one direction (sender → receiver), Wireshark's tcp_flow_t.
+struct Direction {
+  std::uint32_t base_seq = 0;
+  bool base_set = false;
+  bool saw_syn = false;
+  int win_scale = kScaleUnknown;
+  std::uint32_t window = 0;  // last window this side advertised (as tshark stores it)
+  bool window_seen = false;
+
+  std::uint32_t nextseq = 0;  // 0: nothing seen yet (a quirk tshark keeps)
+  std::uint64_t nextseq_frame = 0;
+  std::int64_t nextseq_time = 0;
+  std::uint32_t maxseqtobeacked = 0;
+  std::uint32_t lastack = 0;
+  std::int64_t lastack_time = 0;
+  std::int32_t dupacknum = 0;
+  std::uint64_t lastnondupack = 0;
+  std::uint32_t lastsegmentflags = 0;
+  bool fin_seen = false;
+  bool rst_seen = false;
+
+  std::vector<UnackedSegment> unacked;  // oldest first
+};
+
+struct Connection {
+  std::uint32_t stream = 0;
+  Endpoint first;   // the endpoint that sent this stream's first frame: direction 0
+  Endpoint second;  // its peer: direction 1
+  std::uint32_t syn_seq = 0;
+  std::int64_t syn_time = 0;       // most recent SYN (tshark's ts_mru_syn)
+  std::int64_t first_rtt = 0;      // handshake RTT: SYN → third ACK, 0 until known
+  std::uint64_t frames = 0;
+  Direction dir[2];
+
+  [[nodiscard]] int direction_of(const Segment& s) const {
+    return (s.src == first.addr && s.src_port == first.port) ? 0 : 1;
+  }
+};
+
+}  // namespace tcplens

@@ -1,0 +1,44 @@
+// Connections by 4-tuple. One entry per 4-tuple holds its current stream; a reused 4-tuple
+// (new SYN) replaces it with a fresh Connection and a new stream index.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "flow/connection.hpp"
+
+namespace tcplens {
+
+struct FlowKey {
+  Endpoint a;  // the lower endpoint
+  Endpoint b;
+
+  static FlowKey of(const Segment& s);
+  friend bool operator==(const FlowKey&, const FlowKey&) = default;
+};
+
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& k) const noexcept;
+};
+
+class ConnectionTable {
+ public:
+  // The current connection of the segment's 4-tuple, or nullptr.
+  Connection* find(const FlowKey& key);
+  // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src.
+  Connection& open(const FlowKey& key, const Segment& s);
+
+  [[nodiscard]] std::uint32_t streams() const { return next_stream_; }
+  [[nodiscard]] std::size_t live() const { return table_.size(); }
+
+  template <typename F>
+  void for_each(F&& f) {
+    for (auto& [key, conn] : table_) f(conn);
+  }
+
+ private:
+  std::unordered_map<FlowKey, Connection, FlowKeyHash> table_;
+  std::uint32_t next_stream_ = 0;
+};
+
+}  // namespace tcplens

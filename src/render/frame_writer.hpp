@@ -1,0 +1,39 @@
+// Per-frame output of `tcplens frames`: tshark's 23 TSV columns, or the same facts as JSON Lines.
+#pragma once
+
+#include <cstdint>
+
+#include "analysis/verdict.hpp"
+#include "decode/segment.hpp"
+#include "render/output_buffer.hpp"
+
+namespace tcplens {
+
+enum class FrameFormat { tsv, json };
+
+struct FrameRow {
+  std::uint64_t number = 0;
+  std::int64_t ts_ns = 0;
+  const Segment* segment = nullptr;
+  const Verdict* verdict = nullptr;
+};
+
+class FrameWriter {
+ public:
+  FrameWriter(OutputBuffer& out, FrameFormat format) : out_(out), format_(format) {}
+  void header();
+  void row(const FrameRow& row);
+
+ private:
+  void tsv_row(const FrameRow& row);
+  void json_row(const FrameRow& row);
+  OutputBuffer& out_;
+  FrameFormat format_;
+};
+
+// tshark's tcp.flags.str: 12 characters, a letter per set bit, a middle dot for each clear one.
+void append_flags_str(std::string& out, std::uint16_t flags);
+// Seconds with nine decimals, as tshark prints times and durations.
+void append_seconds(std::string& out, std::int64_t ns);
+
+}  // namespace tcplens
