@@ -159,9 +159,10 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
     }
     if ((len > 0 || (flags & (tcp_flag::syn | tcp_flag::fin))) && !(f & keep_alive)) {
       bool not_advanced = fwd.nextseq != 0 && seq_lt(seq, fwd.nextseq);
-      std::int64_t since_dupack = now - rev.lastack_time;
-      std::int64_t since_nextseq = now - fwd.nextseq_time;
-      std::int64_t ooo_threshold = c.first_rtt != 0 ? c.first_rtt : 3'000'000;
+      // Unsigned, as in tshark: when time runs backwards the gap is huge, not negative.
+      auto since_dupack = static_cast<std::uint64_t>(now - rev.lastack_time);
+      auto since_nextseq = static_cast<std::uint64_t>(now - fwd.nextseq_time);
+      auto ooo_threshold = static_cast<std::uint64_t>(c.first_rtt != 0 ? c.first_rtt : 3'000'000);
       std::uint32_t end = seq + len;
       if (not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_dupack < 20'000'000) {
         f |= fast_retransmission | retransmission;
@@ -172,8 +173,14 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
       } else if (not_advanced) {
         f |= retransmission;
         v.has_rto = true;
-        v.rto_ns = now - fwd.nextseq_time;
-        v.rto_frame = fwd.nextseq_frame;
+        // Time since the first transmission: the eldest segment still unacknowledged.
+        if (!fwd.unacked.empty()) {
+          v.rto_ns = now - fwd.unacked.front().ts_ns;
+          v.rto_frame = fwd.unacked.front().frame;
+        } else {
+          v.rto_ns = now - fwd.nextseq_time;
+          v.rto_frame = fwd.nextseq_frame;
+        }
       }
     }
   }
@@ -204,7 +211,8 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
 
   v.flags = f;
   v.rel_seq = seq - fwd.base_seq;
-  v.rel_ack = (flags & tcp_flag::ack) ? ack - rev.base_seq : 0;
+  // Without the ACK flag tshark prints the raw field.
+  v.rel_ack = (flags & tcp_flag::ack) ? ack - rev.base_seq : ack;
   return v;
 }
 

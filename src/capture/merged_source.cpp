@@ -2,12 +2,11 @@
 
 namespace tcplens {
 
-MergedSource::MergedSource(std::vector<std::unique_ptr<PcapSource>> sources)
+MergedSource::MergedSource(std::vector<std::unique_ptr<FrameSource>> sources)
     : sources_(std::move(sources)), heads_(sources_.size()) {}
 
 bool MergedSource::refill(std::size_t i) {
   Head& h = heads_[i];
-  std::int64_t before = sources_[i]->offset();
   switch (sources_[i]->next(h.frame)) {
     case ReadStatus::frame:
       h.pending = true;
@@ -18,7 +17,7 @@ bool MergedSource::refill(std::size_t i) {
       interrupted_ = true;
       break;
     case ReadStatus::error:
-      failed_.push_back({sources_[i]->name(), sources_[i]->error(), before});
+      failed_.push_back({sources_[i]->name(), sources_[i]->error(), sources_[i]->error_offset()});
       break;
   }
   h.done = true;

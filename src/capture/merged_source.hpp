@@ -1,19 +1,19 @@
-// Several captures read as one, merged by timestamp as mergecap does (ties keep input order).
+// Several inputs read as one, merged by timestamp as mergecap does (ties keep input order).
 #pragma once
 
 #include <memory>
 #include <vector>
 
-#include "capture/pcap_source.hpp"
+#include "capture/frame_source.hpp"
 
 namespace tcplens {
 
 class MergedSource {
  public:
-  explicit MergedSource(std::vector<std::unique_ptr<PcapSource>> sources);
+  explicit MergedSource(std::vector<std::unique_ptr<FrameSource>> sources);
 
-  // Reads the next frame in time order. On an input error, that input is dropped (its error
-  // is kept in `failed()`) and reading goes on with the others.
+  // The next frame in time order. An input that fails is dropped (its failure is kept in
+  // `failed()`) and the others go on.
   ReadStatus next(RawFrame& frame);
 
   struct Failure {
@@ -22,7 +22,6 @@ class MergedSource {
     std::int64_t offset;
   };
   [[nodiscard]] const std::vector<Failure>& failed() const { return failed_; }
-  [[nodiscard]] std::vector<std::unique_ptr<PcapSource>>& sources() { return sources_; }
 
  private:
   struct Head {
@@ -32,12 +31,12 @@ class MergedSource {
   };
   bool refill(std::size_t i);
 
-  std::vector<std::unique_ptr<PcapSource>> sources_;
+  std::vector<std::unique_ptr<FrameSource>> sources_;
   std::vector<Head> heads_;
   std::vector<Failure> failed_;
   bool interrupted_ = false;
   bool started_ = false;
-  std::size_t consumed_ = 0;  // the source whose frame was handed out last
+  std::size_t consumed_ = 0;  // the input whose frame was handed out last
 };
 
 }  // namespace tcplens

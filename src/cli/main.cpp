@@ -1,6 +1,5 @@
 // tcplens: the command line. Parses flags and wires the stages together; nothing else.
 #include <fmt/format.h>
-#include <pcap/pcap.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -13,7 +12,7 @@ namespace {
 
 // Signal handlers can reach only these: a stop request and the live capture to break.
 std::atomic<bool> g_stop{false};
-std::atomic<tcplens::PcapSource*> g_live{nullptr};
+std::atomic<tcplens::LiveCapture*> g_live{nullptr};
 
 void on_signal(int) {
   g_stop.store(true);

@@ -5,6 +5,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
+
+#include "capture/bpf_filter.hpp"
+#include "capture/capture_file.hpp"
 
 namespace tcplens {
 
@@ -43,22 +47,26 @@ std::string account_line(const ReadAccount& a) {
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
                        const RunContext& ctx) {
   RunResult result;
-  std::vector<std::unique_ptr<PcapSource>> sources;
+  std::vector<std::unique_ptr<FrameSource>> sources;
   bool any_open_failed = false;
   std::string error;
+  LiveCapture* live = nullptr;
   if (!in.interface.empty()) {
-    LiveOptions live;
-    live.interface = in.interface;
-    auto src = PcapSource::open_live(live, error);
+    LiveOptions options;
+    options.interface = in.interface;
+    options.filter = in.filter;
+    options.save_path = in.write_file;
+    auto src = LiveCapture::open(options, error);
     if (!src) {
       report_error(in.interface, error, -1);
       result.exit_status = kExitUnreadable;
       return result;
     }
+    live = src.get();
     sources.push_back(std::move(src));
   }
   for (const auto& path : in.files) {
-    auto src = PcapSource::open_file(path, error);
+    auto src = CaptureFile::open(path, error);
     if (!src) {
       report_error(path, error, -1);
       any_open_failed = true;
@@ -66,23 +74,20 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
     }
     sources.push_back(std::move(src));
   }
-  if (sources.empty()) {
-    result.exit_status = kExitUnreadable;
-    return result;
-  }
-  for (auto& src : sources) {
-    if (!in.filter.empty() && !src->set_filter(in.filter, error)) {
-      report_error(src->name(), error, -1);
+  // Files are filtered here; a live capture filters in the kernel.
+  std::optional<BpfFilter> file_filter;
+  if (!in.filter.empty() && !in.files.empty()) {
+    file_filter.emplace(in.filter);
+    if (!file_filter->validate(error)) {
+      report_error("filter", error, -1);
       result.exit_status = kExitUsage;
       return result;
     }
   }
-  if (!in.write_file.empty() && !sources[0]->dump_to(in.write_file, error)) {
-    report_error(in.write_file, error, -1);
+  if (sources.empty()) {
     result.exit_status = kExitUnreadable;
     return result;
   }
-  PcapSource* live = sources[0]->live() ? sources[0].get() : nullptr;
   if (ctx.live_source != nullptr && live != nullptr) ctx.live_source->store(live);
 
   MergedSource merged(std::move(sources));
@@ -104,6 +109,7 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
       break;
     }
     if (st != ReadStatus::frame) break;
+    if (file_filter && !file_filter->matches(raw)) continue;
     ++acct.frames_read;
     SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
     if (why != SkipReason::none) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/tcp_analyzer.hpp"
+#include "capture/live_capture.hpp"
 #include "capture/merged_source.hpp"
 #include "decode/decode.hpp"
 
@@ -59,7 +60,7 @@ struct RunContext {
   bool quiet = false;
   std::atomic<bool>* stop = nullptr;  // set from a signal handler
   // Set by run_pipeline while reading live, so a signal handler can break the capture.
-  std::atomic<PcapSource*>* live_source = nullptr;
+  std::atomic<LiveCapture*>* live_source = nullptr;
 };
 
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,

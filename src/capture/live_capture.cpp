@@ -1,0 +1,90 @@
+#include "capture/live_capture.hpp"
+
+#include <pcap/pcap.h>
+
+namespace tcplens {
+
+std::unique_ptr<LiveCapture> LiveCapture::open(const LiveOptions& options, std::string& error) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* p = pcap_create(options.interface.c_str(), errbuf);
+  if (p == nullptr) {
+    error = errbuf;
+    return nullptr;
+  }
+  auto live = std::unique_ptr<LiveCapture>(new LiveCapture());
+  live->handle_ = p;
+  live->name_ = options.interface;
+  pcap_set_snaplen(p, options.snaplen);
+  pcap_set_promisc(p, options.promiscuous ? 1 : 0);
+  pcap_set_timeout(p, 100);
+  pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+  pcap_set_buffer_size(p, 32 << 20);
+  if (int rc = pcap_activate(p); rc < 0) {
+    error = pcap_geterr(p);
+    if (error.empty()) error = pcap_statustostr(rc);
+    return nullptr;
+  }
+  live->link_type_ = pcap_datalink(p);
+  if (!options.filter.empty()) {
+    bpf_program program{};
+    if (pcap_compile(p, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+      error = std::string("bad filter: ") + pcap_geterr(p);
+      return nullptr;
+    }
+    int rc = pcap_setfilter(p, &program);
+    pcap_freecode(&program);
+    if (rc != 0) {
+      error = std::string("cannot set filter: ") + pcap_geterr(p);
+      return nullptr;
+    }
+  }
+  if (!options.save_path.empty()) {
+    live->dumper_ = pcap_dump_open(p, options.save_path.c_str());
+    if (live->dumper_ == nullptr) {
+      error = options.save_path + ": " + pcap_geterr(p);
+      return nullptr;
+    }
+  }
+  return live;
+}
+
+LiveCapture::~LiveCapture() {
+  if (dumper_ != nullptr) pcap_dump_close(dumper_);
+  if (handle_ != nullptr) pcap_close(handle_);
+}
+
+ReadStatus LiveCapture::next(RawFrame& frame) {
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  for (;;) {
+    int rc = pcap_next_ex(handle_, &header, &data);
+    if (rc == 1) break;
+    if (rc == 0) continue;  // buffer timeout with nothing captured
+    if (rc == PCAP_ERROR_BREAK) return ReadStatus::interrupted;
+    error_ = pcap_geterr(handle_);
+    return ReadStatus::error;
+  }
+  if (dumper_ != nullptr) {
+    pcap_dump(reinterpret_cast<u_char*>(dumper_), header, data);
+    pcap_dump_flush(dumper_);
+  }
+  // With nanosecond precision set, tv_usec carries nanoseconds.
+  frame.ts_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
+                static_cast<std::int64_t>(header->ts.tv_usec);
+  frame.wire_len = header->len;
+  frame.link_type = link_type_;
+  frame.bytes = std::span<const std::uint8_t>(data, header->caplen);
+  return ReadStatus::frame;
+}
+
+void LiveCapture::break_loop() { pcap_breakloop(handle_); }
+
+bool LiveCapture::stats(std::uint64_t& received, std::uint64_t& dropped) const {
+  pcap_stat st{};
+  if (pcap_stats(handle_, &st) != 0) return false;
+  received = st.ps_recv;
+  dropped = st.ps_drop + st.ps_ifdrop;
+  return true;
+}
+
+}  // namespace tcplens

@@ -1,0 +1,44 @@
+#!/bin/bash
+# record.sh OUTDIR SCENARIO...  — runs each scenario of scenarios.py (beside
+# this script) in a private network namespace, captures its loopback with
+# tcpdump, and writes OUTDIR/NAME.pcap, OUTDIR/NAME.truth.json and
+# OUTDIR/NAME.tshark.tsv (tshark 4.0's TCP analysis of every TCP frame: the
+# reference).  Same namespace setup and tshark columns as shared/lab/record.sh.
+# Extra per-namespace setup a scenario needs (sysctls, a qdisc on lo, nft
+# rules) is done by the scenario itself, inside the namespace.
+# Needs root, tcpdump, tshark, nftables, iproute2 (ip, tc), ethtool, python3.
+set -eu
+if [ $# -lt 2 ]; then
+  echo "usage: $0 OUTDIR SCENARIO..." >&2; exit 2
+fi
+out=$1; shift
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+for name in "$@"; do
+  ns=lab-$name-$$
+  ip netns add "$ns"
+  ip netns exec "$ns" ip link set lo up
+  # segments as a real NIC would carry them: 1500-byte MTU, no segmentation offload
+  ip netns exec "$ns" ip link set lo mtu 1500
+  ip netns exec "$ns" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
+  ip netns exec "$ns" tcpdump -i lo -s 262144 -U -w "$out/$name.pcap" tcp 2>/dev/null &
+  cap=$!
+  sleep 1
+  rc=0
+  ip netns exec "$ns" python3 "$here/scenarios.py" "$name" >"$out/$name.truth.json" || rc=$?
+  sleep 0.5
+  kill -INT $cap; wait $cap || true
+  ip netns del "$ns"
+  if [ $rc -ne 0 ]; then
+    echo "$name: scenario failed (exit $rc)" >&2; exit $rc
+  fi
+  tshark -n -r "$out/$name.pcap" -Y tcp -T fields -E header=y -E separator=/t \
+    -e frame.number -e frame.time_epoch -e tcp.stream -e tcp.flags.str -e tcp.seq -e tcp.ack -e tcp.len \
+    -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
+    -e tcp.analysis.out_of_order -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
+    -e tcp.analysis.duplicate_ack -e tcp.analysis.zero_window -e tcp.analysis.zero_window_probe \
+    -e tcp.analysis.zero_window_probe_ack -e tcp.analysis.window_full -e tcp.analysis.window_update \
+    -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack -e tcp.analysis.rto -e tcp.analysis.ack_rtt \
+    >"$out/$name.tshark.tsv" 2>/dev/null
+  echo "$name: $(tcpdump -r "$out/$name.pcap" 2>/dev/null | wc -l) packets; $(cat "$out/$name.truth.json")"
+done
