@@ -142,13 +142,14 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
       f |= zero_window_probe_ack;
       skip_to_ack = true;
     } else if (repeats_ack && window != 0 && window == fwd.window) {
-      ++fwd.dupacknum;
+      fwd.dupacknum = fwd.dupacknum < 0 ? 1 : fwd.dupacknum + 1;
       f |= duplicate_ack;
       v.dupack_num = fwd.dupacknum;
       v.dupack_frame = fwd.lastnondupack;
     }
   }
-  if (!(f & duplicate_ack)) {
+  // Only a new ACK number ends a run of duplicate ACKs (data frames repeating it do not).
+  if (ack != fwd.lastack) {
     fwd.lastnondupack = frame;
     fwd.dupacknum = 0;
   }
@@ -164,9 +165,11 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
       auto since_nextseq = static_cast<std::uint64_t>(now - fwd.nextseq_time);
       auto ooo_threshold = static_cast<std::uint64_t>(c.first_rtt != 0 ? c.first_rtt : 3'000'000);
       std::uint32_t end = seq + len;
+      std::uint32_t end_with_flags = end + ((flags & (tcp_flag::syn | tcp_flag::fin)) ? 1 : 0);
       if (not_advanced && rev.dupacknum >= 2 && rev.lastack == seq && since_dupack < 20'000'000) {
         f |= fast_retransmission | retransmission;
-      } else if (not_advanced && since_nextseq < ooo_threshold && fwd.nextseq != end) {
+      } else if (not_advanced && since_nextseq < ooo_threshold &&
+                 fwd.nextseq != end_with_flags) {
         f |= out_of_order;
       } else if (len > 0 && rev.lastack != 0 && seq_le(end, rev.lastack)) {
         f |= spurious_retransmission | retransmission;
