@@ -209,7 +209,7 @@ void CaptureFile::read_interface(std::span<const std::uint8_t> body) {
 ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
   for (;;) {
     std::int64_t at = reader_.offset();
-    if (!reader_.ensure(12)) {
+    if (!reader_.ensure(8)) {
       if (reader_.io_error() != 0) return fail(std::strerror(reader_.io_error()), at);
       if (reader_.available() == 0) {
         finished_ = true;
@@ -217,14 +217,14 @@ ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
       }
       return fail("capture cut short in a block header", at);
     }
-    const std::uint8_t* h = reader_.view(12).data();
-    std::uint32_t type = load32(h, swapped_);
+    std::uint32_t type = load32(reader_.view(8).data(), swapped_);
     if (type == kPcapngSectionHeader) {
       // The byte order is the section's own: read it before trusting the length.
-      std::uint32_t bom = load32(h + 8, false);
+      if (!reader_.ensure(12)) return fail("capture cut short in a section header", at);
+      std::uint32_t bom = load32(reader_.view(12).data() + 8, false);
       swapped_ = bom == __builtin_bswap32(kPcapngByteOrderMagic);
     }
-    std::uint32_t length = load32(h + 4, swapped_);
+    std::uint32_t length = load32(reader_.view(8).data() + 4, swapped_);
     if (length < 12 || length % 4 != 0) {
       return fail("bad pcapng block length " + std::to_string(length), at);
     }

@@ -193,23 +193,22 @@ SkipReason decode_ipv6(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
 }
 
 SkipReason decode_tcp(ByteReader r, std::uint32_t wire_len, Segment& seg) {
+  // tshark needs 16 bytes (ports to window) to track a segment at all.
   seg.src_port = r.be16();
   seg.dst_port = r.be16();
   seg.seq = r.be32();
   seg.ack = r.be32();
   std::uint16_t off_flags = r.be16();
   seg.window = r.be16();
-  r.skip(4);  // checksum, urgent pointer
   if (!r.ok()) return SkipReason::truncated;
   seg.flags = off_flags & 0x0fff;
+  seg.options = TcpOptions{};
   std::uint32_t header_len = (off_flags >> 12) * 4u;
   if (header_len < 20 || header_len > wire_len) return SkipReason::bad_tcp_header;
   seg.payload_len = wire_len - header_len;
-  seg.options = TcpOptions{};
-  // Options are read as far as they were captured.
-  auto opts = r.rest();
-  std::size_t opt_len = header_len - 20;
-  parse_tcp_options(opts.first(std::min(opt_len, opts.size())), seg.options);
+  // Checksum, urgent pointer and options must all be captured, or tshark shows no analysis.
+  seg.header_cut = !r.skip(4) || r.remaining() < header_len - 20;
+  if (!seg.header_cut) parse_tcp_options(r.take(header_len - 20), seg.options);
   return SkipReason::none;
 }
 

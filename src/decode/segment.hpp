@@ -57,6 +57,9 @@ struct Segment {
   std::uint16_t window = 0;  // raw field, unscaled
   std::uint32_t payload_len = 0;  // from the IP lengths, as tshark's tcp.len (even if not captured)
   TcpOptions options;
+  // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the
+  // segment but prints no analysis for it, and ignores its options.
+  bool header_cut = false;
 
   [[nodiscard]] bool has(std::uint16_t f) const { return (flags & f) != 0; }
 };

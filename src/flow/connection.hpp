@@ -24,34 +24,32 @@ struct UnackedSegment {
   std::uint32_t nextseq = 0;
 };
 
-// As Wireshark: past this many unacknowledged segments a direction stops remembering new ones,
-// which bounds memory on a connection whose ACKs are never seen.
-inline constexpr std::size_t kMaxUnackedSegments = 1000;
+// As Wireshark (TCP_MAX_UNACKED_SEGMENTS): past this many unacknowledged segments a direction
+// stops remembering new ones, which bounds memory when the ACKs are never seen.
+inline constexpr std::size_t kMaxUnackedSegments = 10000;
 
 // Window scale states besides a shift of 0..14.
-inline constexpr int kScaleUnknown = -1;   // handshake not seen
-inline constexpr int kScaleNotUsed = -2;   // a SYN came without the option
+inline constexpr int kScaleUnknown = -1;  // no SYN seen from this side
+inline constexpr int kScaleNotUsed = -2;  // a SYN came without the option
 
-// The state of one direction (sender → receiver), Wireshark's tcp_flow_t.
+// The state of one direction (sender → receiver): Wireshark's tcp_flow_t. Sequence and ACK
+// numbers are raw (absolute); the relative ones exist only in the output.
 struct Direction {
   std::uint32_t base_seq = 0;
   bool base_set = false;
-  bool saw_syn = false;
   int win_scale = kScaleUnknown;
-  std::uint32_t window = 0;  // last window this side advertised (as tshark stores it)
-  bool window_seen = false;
+  bool is_first_ack = false;          // sent a SYN, and no pure ACK since (window not yet scaled)
+  std::uint32_t window = 0xffffffff;  // last raw window field; "never sent" is all ones
 
-  std::uint32_t nextseq = 0;  // 0: nothing seen yet (a quirk tshark keeps)
+  std::uint32_t nextseq = 0;  // highest seq + len seen; 0 = nothing yet (a quirk tshark keeps)
   std::uint64_t nextseq_frame = 0;
   std::int64_t nextseq_time = 0;
   std::uint32_t maxseqtobeacked = 0;
-  std::uint32_t lastack = 0;
+  std::uint32_t lastack = 0;  // raw ACK field of this side's last frame, ACK flag or not
   std::int64_t lastack_time = 0;
-  std::int32_t dupacknum = 0;
+  std::uint32_t dupacknum = 0;  // unsigned as in tshark: "-1" (all ones) passes ">= 2"
   std::uint64_t lastnondupack = 0;
   std::uint32_t lastsegmentflags = 0;
-  bool fin_seen = false;
-  bool rst_seen = false;
 
   std::vector<UnackedSegment> unacked;  // oldest first
 };
@@ -60,9 +58,8 @@ struct Connection {
   std::uint32_t stream = 0;
   Endpoint first;   // the endpoint that sent this stream's first frame: direction 0
   Endpoint second;  // its peer: direction 1
-  std::uint32_t syn_seq = 0;
-  std::int64_t syn_time = 0;       // most recent SYN (tshark's ts_mru_syn)
-  std::int64_t first_rtt = 0;      // handshake RTT: SYN → third ACK, 0 until known
+  std::int64_t syn_time = 0;   // most recent pure SYN (tshark's ts_mru_syn)
+  std::int64_t first_rtt = 0;  // SYN → first pure ACK from either side; 0 until known
   std::uint64_t frames = 0;
   Direction dir[2];
 

@@ -11,13 +11,14 @@ namespace {
 
 struct FlagColumn {
   std::string_view name;
-  std::uint32_t bit;
+  std::uint32_t mask;  // set when any of these bits is
   std::string_view cell;  // what tshark -T fields prints when set
 };
 
 // In tshark's column order. duplicate_ack prints "1,1": the field sits twice in tshark's tree.
 constexpr std::array<FlagColumn, 14> kFlagColumns{{
-    {"retransmission", analysis_flag::retransmission, "1"},
+    // tshark adds the retransmission item for fast and spurious retransmissions too.
+    {"retransmission", analysis_flag::any_retransmission, "1"},
     {"fast_retransmission", analysis_flag::fast_retransmission, "1"},
     {"spurious_retransmission", analysis_flag::spurious_retransmission, "1"},
     {"out_of_order", analysis_flag::out_of_order, "1"},
@@ -112,14 +113,15 @@ void FrameWriter::tsv_row(const FrameRow& r) {
   append_uint(o, v.rel_ack);
   o.push_back('\t');
   append_uint(o, r.segment->payload_len);
+  const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
     o.push_back('\t');
-    if (v.flags & col.bit) o.append(col.cell);
+    if (shown & col.mask) o.append(col.cell);
   }
   o.push_back('\t');
-  if (v.has_rto && v.rto_ns != 0) append_seconds(o, v.rto_ns);
+  if (v.has_rto && !v.analysis_hidden) append_seconds(o, v.rto_ns);
   o.push_back('\t');
-  if (v.has_ack_rtt) append_seconds(o, v.ack_rtt_ns);
+  if (v.has_ack_rtt && !v.analysis_hidden) append_seconds(o, v.ack_rtt_ns);
   o.push_back('\n');
 }
 
@@ -140,19 +142,20 @@ void FrameWriter::json_row(const FrameRow& r) {
   append_uint(o, v.rel_ack);
   o.append(",\"tcp.len\":");
   append_uint(o, r.segment->payload_len);
+  const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
     o.append(",\"tcp.analysis.");
     o.append(col.name);
-    o.append((v.flags & col.bit) ? "\":true" : "\":false");
+    o.append((shown & col.mask) ? "\":true" : "\":false");
   }
   o.append(",\"tcp.analysis.rto\":");
-  if (v.has_rto && v.rto_ns != 0) {
+  if (v.has_rto && !v.analysis_hidden) {
     append_seconds(o, v.rto_ns);
   } else {
     o.append("null");
   }
   o.append(",\"tcp.analysis.ack_rtt\":");
-  if (v.has_ack_rtt) {
+  if (v.has_ack_rtt && !v.analysis_hidden) {
     append_seconds(o, v.ack_rtt_ns);
   } else {
     o.append("null");
