@@ -6,12 +6,16 @@
 # reference).  Same namespace setup and tshark columns as shared/lab/record.sh.
 # Extra per-namespace setup a scenario needs (sysctls, a qdisc on lo, nft
 # rules) is done by the scenario itself, inside the namespace.
-# Needs root, tcpdump, tshark, nftables, iproute2 (ip, tc), ethtool, python3.
+# Needs root, tcpdump, tshark, nftables, iptables (reorder, gaploss use its
+# NFQUEUE target), iproute2 (ip, tc), ethtool, python3.
 set -eu
 if [ $# -lt 2 ]; then
   echo "usage: $0 OUTDIR SCENARIO..." >&2; exit 2
 fi
 out=$1; shift
+for tool in tcpdump tshark nft ip tc iptables python3; do
+  command -v $tool >/dev/null || { echo "record.sh: $tool is missing (apt-get install -y iptables / tcpdump / tshark / nftables / iproute2)" >&2; exit 1; }
+done
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
 for name in "$@"; do

@@ -111,10 +111,122 @@ def upload_server(port, total, result, rcvbuf=None, reply=b"OK"):
     return bg(serve)
 
 
+class NfQueue:
+    """A minimal NFQUEUE consumer over raw netlink (no libnetfilter_queue).
+
+    `decide(pkt)` gets each queued IPv4 packet (GSO packets arrive already
+    segmented) and returns None to accept it now, "drop", or a delay in
+    seconds after which it is accepted: packets held back leave after later
+    ones, i.e. reordering before lo's capture point when queued on OUTPUT.
+    Packets are steered here with iptables' NFQUEUE target (nft's own `queue`
+    statement is not built into this kernel)."""
+
+    NETLINK_NETFILTER, SUBSYS_QUEUE = 12, 3
+    MSG_PACKET, MSG_VERDICT, MSG_CONFIG = 0, 1, 2
+
+    def __init__(self, num, decide):
+        self.num, self.decide = num, decide
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, self.NETLINK_NETFILTER)
+        self.s.bind((0, 0))
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.seq = 0
+        self.lock = threading.Lock()
+        self.held = []            # (due, id)
+        self.stats = {"accepted": 0, "delayed": 0, "dropped": 0}
+        self.stop = False
+        # bind the queue (command 1 = BIND), copy whole packets (mode 2)
+        self._send(self.MSG_CONFIG, socket.AF_UNSPEC,
+                   self._attr(1, struct.pack("!BxH", 1, socket.AF_INET)))
+        self._send(self.MSG_CONFIG, socket.AF_UNSPEC,
+                   self._attr(2, struct.pack("!IB", 0xFFFF, 2)))
+        self.s.settimeout(0.001)
+        self.th = bg(self.run)
+
+    @staticmethod
+    def _attr(t, data):
+        a = struct.pack("=HH", 4 + len(data), t) + data
+        return a + b"\0" * (-len(a) % 4)
+
+    def _send(self, msg, family, attrs):
+        self.seq += 1
+        body = struct.pack("!BBH", family, 0, self.num) + attrs
+        hdr = struct.pack("=IHHII", 16 + len(body), (self.SUBSYS_QUEUE << 8) | msg, 1, self.seq, 0)
+        with self.lock:
+            self.s.send(hdr + body)
+
+    def verdict(self, pid, v):
+        self._send(self.MSG_VERDICT, socket.AF_UNSPEC, self._attr(2, struct.pack("!II", v, pid)))
+
+    def _release_due(self, now):
+        while self.held and self.held[0][0] <= now:
+            _, pid = self.held.pop(0)
+            self.verdict(pid, 1)
+
+    def run(self):
+        while not self.stop:
+            self._release_due(time.time())
+            try:
+                buf = self.s.recv(1 << 17)
+            except socket.timeout:
+                continue
+            off = 0
+            while off + 16 <= len(buf):
+                ln, typ = struct.unpack_from("=IH", buf, off)
+                if ln < 16:
+                    break
+                if typ == (self.SUBSYS_QUEUE << 8) | self.MSG_PACKET:
+                    self._packet(buf[off + 20:off + ln])
+                off += (ln + 3) & ~3
+
+    def _packet(self, attrs):
+        pid, payload, i = None, b"", 0
+        while i + 4 <= len(attrs):
+            ln, t = struct.unpack_from("=HH", attrs, i)
+            if ln < 4:
+                break
+            t &= 0x7FFF
+            if t == 1:
+                pid = struct.unpack_from("!I", attrs, i + 4)[0]
+            elif t == 10:
+                payload = attrs[i + 4:i + ln]
+            i += (ln + 3) & ~3
+        if pid is None:
+            return
+        d = self.decide(payload)
+        if d is None:
+            self.stats["accepted"] += 1
+            self.verdict(pid, 1)
+        elif d == "drop":
+            self.stats["dropped"] += 1
+            self.verdict(pid, 0)
+        else:
+            self.stats["delayed"] += 1
+            self.held.append((time.time() + d, pid))
+            self.held.sort()
+
+    def close(self):
+        time.sleep(0.05)
+        self.stop = True
+        self.th.join(2)
+        for _, pid in self.held:
+            self.verdict(pid, 1)
+
+
+def tcp_info(pkt):
+    """(sport, dport, seq, payload length) of an IPv4 TCP packet, else None."""
+    if len(pkt) < 40 or pkt[0] >> 4 != 4 or pkt[9] != 6:
+        return None
+    ihl = (pkt[0] & 15) * 4
+    tot = struct.unpack_from("!H", pkt, 2)[0]
+    sp, dp, seq, _, off = struct.unpack_from("!HHIIB", pkt, ihl)
+    return sp, dp, seq, tot - ihl - (off >> 4) * 4
+
+
 # --- scenarios -------------------------------------------------------------
 
 def synretry():
-    """Three handshakes in trouble, tcp_syn_retries=3 / tcp_synack_retries=2:
+    """Three handshakes in trouble, tcp_syn_retries=3, tcp_synack_retries=2,
+    tcp_syn_linear_timeouts=0 (classic exponential SYN backoff):
     (a) every SYN to port 7001 dropped -> the client retransmits its SYN 3
         times (1 s, 2 s, 4 s backoff) and gives up with ETIMEDOUT;
     (b) SYNs to port 7002 dropped for the first 2 s only -> the 3rd SYN is
@@ -124,8 +236,11 @@ def synretry():
         re-ACKs it, then a greeting and a normal close."""
     nft_reset()
     sysctl("net.ipv4.tcp_syn_retries", 3)
+    if os.path.exists("/proc/sys/net/ipv4/tcp_syn_linear_timeouts"):
+        sysctl("net.ipv4.tcp_syn_linear_timeouts", 0)   # 6.x default 4: 1 s steps
     sysctl("net.ipv4.tcp_synack_retries", 2)
-    truth = {"scenario": "synretry", "tcp_syn_retries": 3, "tcp_synack_retries": 2}
+    truth = {"scenario": "synretry", "tcp_syn_retries": 3, "tcp_synack_retries": 2,
+             "tcp_syn_linear_timeouts": 0}
 
     # (a) given up
     listener(7001)
@@ -393,16 +508,28 @@ def manyshort():
 
 
 def reorder():
-    """A 200 KB upload to port 8500 (50 writes of 4000 bytes, 5 ms apart) with
-    about 10% of the data segments sent through a slow HTB class on lo (2 Mbit/s,
-    ~6 ms per full segment), so they leave lo after later segments: reordering
-    before the capture point (netem is not available in this kernel; nft sets
-    skb->priority to the slow class at random)."""
+    """A 200 KB upload to port 8500 (50 writes of 4000 bytes, 5 ms apart).
+    On OUTPUT, before lo's capture point, packets of the connection go
+    through an NFQUEUE consumer: the server's SYN-ACK is held 20 ms (so the
+    handshake RTT, tshark's first_rtt, is 20 ms as on a real path), and a
+    random 10% of the client's data segments are held 1-4 ms while the
+    following ones pass: segments arrive (and are captured) out of order, as
+    with netem's reorder (sch_netem is not in this kernel)."""
     nft_reset()
-    sh("tc qdisc add dev lo root handle 1: htb default 10")
-    sh("tc class add dev lo parent 1: classid 1:10 htb rate 10gbit burst 1mb cburst 1mb")
-    sh("tc class add dev lo parent 1: classid 1:20 htb rate 2mbit ceil 2mbit burst 1600 cburst 1600")
-    nft("add rule inet lab out tcp dport 8500 meta length > 100 numgen random mod 100 < 10 meta priority set 1:20")
+    rnd = random.Random(8500)
+
+    def decide(pkt):
+        t = tcp_info(pkt)
+        if not t:
+            return None
+        if t[0] == 8500 and pkt[(pkt[0] & 15) * 4 + 13] & 0x02:
+            return 0.020
+        if t[1] == 8500 and t[3] > 0 and rnd.random() < 0.10:
+            return rnd.uniform(0.001, 0.004)
+        return None
+    q = NfQueue(0, decide)
+    sh("iptables -A OUTPUT -p tcp --dport 8500 -j NFQUEUE --queue-num 0")
+    sh("iptables -A OUTPUT -p tcp --sport 8500 --tcp-flags SYN SYN -j NFQUEUE --queue-num 0")
     got = []
     th = upload_server(8500, 200000, got)
     c = client(8500, 40500)
@@ -413,8 +540,12 @@ def reorder():
     c.close()
     th.join(10)
     time.sleep(0.5)
+    sh("iptables -F OUTPUT")
+    q.close()
     return {"scenario": "reorder", "bytes": 200000, "received": got[0] if got else None,
-            "slow_pct": 10, "slow_rate": "2mbit", "client_port": 40500, "server_port": 8500}
+            "synack_held_ms": 20, "held_pct": 10, "held_ms": [1, 4],
+            "held_packets": q.stats["delayed"],
+            "client_port": 40500, "server_port": 8500}
 
 
 def sack():
@@ -438,13 +569,26 @@ def sack():
 
 
 def gaploss():
-    """A 300 KB upload to port 8650 with 2% of data segments dropped at random
-    on OUTPUT, before the capture point: the pcap misses them ("previous
-    segment not captured"), and their retransmissions fill the holes."""
+    """A 200 KB upload to port 8650 in which data segments number 40, 90, 91
+    and 120 (counting every data segment the client sends, retransmissions
+    included) are dropped on OUTPUT via an NFQUEUE consumer, before lo's
+    capture point: the pcap misses them ("previous segment not captured"),
+    and their retransmissions fill the holes."""
     nft_reset()
-    nft("add rule inet lab out tcp dport 8650 meta length > 100 numgen random mod 100 < 2 drop")
+    count = [0]
+    drops = {40, 90, 91, 120}
+
+    def decide(pkt):
+        t = tcp_info(pkt)
+        if t and t[1] == 8650 and t[3] > 0:
+            count[0] += 1
+            if count[0] in drops:
+                return "drop"
+        return None
+    q = NfQueue(0, decide)
+    sh("iptables -A OUTPUT -p tcp --dport 8650 -j NFQUEUE --queue-num 0")
     got = []
-    total = 300 * 1024
+    total = 200 * 1024
     th = upload_server(8650, total, got)
     c = client(8650, 40650)
     c.sendall(b"g" * total)
@@ -452,9 +596,11 @@ def gaploss():
     c.close()
     th.join(20)
     time.sleep(0.5)
+    sh("iptables -F OUTPUT")
+    q.close()
     return {"scenario": "gaploss", "bytes": total, "received": got[0] if got else None,
-            "drop_pct": 2, "dropped_where": "output (not captured)",
-            "client_port": 40650, "server_port": 8650}
+            "dropped_data_segments": sorted(drops), "dropped": q.stats["dropped"],
+            "dropped_where": "output (not captured)", "client_port": 40650, "server_port": 8650}
 
 
 def _csum(data):

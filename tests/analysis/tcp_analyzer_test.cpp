@@ -1,0 +1,5 @@
+#include "analysis/tcp_analyzer.hpp"
+
+#include <gtest/gtest.h>
+
+int placeholder;

@@ -1,0 +1,263 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "capture/capture_file.hpp"
+#include "capture/merged_source.hpp"
+#include "decode/decode.hpp"
+#include "support/packet_builder.hpp"
+
+namespace tcplens {
+namespace {
+
+using test::Bytes;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/tcplens-test-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name, const Bytes& bytes) const {
+    std::string p = path_ + "/" + name;
+    test::write_file(p, bytes);
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Bytes frame_with_port(std::uint16_t sport) {
+  test::TcpSpec t;
+  t.sport = sport;
+  t.flags = tcp_flag::syn;
+  return test::ethernet_frame(t);
+}
+
+std::vector<RawFrame> read_all(FrameSource& src, ReadStatus& last) {
+  std::vector<RawFrame> frames;
+  RawFrame f;
+  while ((last = src.next(f)) == ReadStatus::frame) frames.push_back(f);
+  return frames;
+}
+
+TEST(PcapFile, MicroAndNanosecondsBothByteOrders) {
+  TempDir dir;
+  Bytes f = frame_with_port(1);
+  for (bool ns : {false, true}) {
+    Bytes img = test::pcap_file(1, {{1'700'000'000'123'456'000, f}, {1'700'000'001'000'000'789, f}}, ns);
+    std::string error;
+    auto file = CaptureFile::open(dir.file("a.pcap", img), error);
+    ASSERT_TRUE(file) << error;
+    ReadStatus last;
+    auto frames = read_all(*file, last);
+    EXPECT_EQ(last, ReadStatus::end);
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0].ts_ns, 1'700'000'000'123'456'000);
+    EXPECT_EQ(frames[1].ts_ns, ns ? 1'700'000'001'000'000'789 : 1'700'000'001'000'000'000);
+    EXPECT_EQ(frames[0].link_type, 1);
+  }
+  // Big-endian header and records.
+  Bytes be = {0xa1, 0xb2, 0xc3, 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 1};
+  test::put32(be, 5);
+  test::put32(be, 7);
+  test::put32(be, static_cast<std::uint32_t>(f.size()));
+  test::put32(be, static_cast<std::uint32_t>(f.size()));
+  be.insert(be.end(), f.begin(), f.end());
+  std::string error;
+  auto file = CaptureFile::open(dir.file("be.pcap", be), error);
+  ASSERT_TRUE(file) << error;
+  ReadStatus last;
+  auto frames = read_all(*file, last);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].ts_ns, 5'000'007'000);
+  EXPECT_EQ(frames[0].bytes.size(), f.size());
+}
+
+// pcapng blocks, little-endian.
+void le32(Bytes& b, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void le16(Bytes& b, std::uint16_t v) {
+  b.push_back(static_cast<std::uint8_t>(v));
+  b.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+void block(Bytes& out, std::uint32_t type, Bytes body) {
+  while (body.size() % 4) body.push_back(0);
+  auto len = static_cast<std::uint32_t>(body.size() + 12);
+  le32(out, type);
+  le32(out, len);
+  out.insert(out.end(), body.begin(), body.end());
+  le32(out, len);
+}
+void section(Bytes& out) {
+  Bytes b;
+  le32(b, 0x1a2b3c4d);
+  le16(b, 1);
+  le16(b, 0);
+  le32(b, 0xffffffff);
+  le32(b, 0xffffffff);
+  block(out, 0x0a0d0d0a, b);
+}
+void interface(Bytes& out, std::uint16_t link, std::uint32_t snaplen, int tsresol = -1) {
+  Bytes b;
+  le16(b, link);
+  le16(b, 0);
+  le32(b, snaplen);
+  if (tsresol >= 0) {
+    le16(b, 9);
+    le16(b, 1);
+    b.insert(b.end(), {static_cast<std::uint8_t>(tsresol), 0, 0, 0});
+    le32(b, 0);  // opt_endofopt
+  }
+  block(out, 1, b);
+}
+void packet(Bytes& out, std::uint32_t itf, std::uint64_t ts, const Bytes& data) {
+  Bytes b;
+  le32(b, itf);
+  le32(b, static_cast<std::uint32_t>(ts >> 32));
+  le32(b, static_cast<std::uint32_t>(ts));
+  le32(b, static_cast<std::uint32_t>(data.size()));
+  le32(b, static_cast<std::uint32_t>(data.size()));
+  b.insert(b.end(), data.begin(), data.end());
+  block(out, 6, b);
+}
+
+TEST(PcapngFile, InterfacesWithOwnLinkTypesAndResolutions) {
+  TempDir dir;
+  test::TcpSpec t;
+  Bytes eth = test::ethernet_frame(t);
+  Bytes raw = test::ip_datagram(t);
+  Bytes img;
+  section(img);
+  interface(img, 1, 65535);        // Ethernet, microseconds
+  interface(img, 101, 8192, 9);    // raw IP, nanoseconds, another snaplen
+  block(img, 0x0badcafe, {1, 2, 3, 4, 5, 6, 7, 8});  // unknown block: skipped
+  packet(img, 0, 1'700'000'000'000'001ULL, eth);
+  packet(img, 1, 1'700'000'000'000'000'002ULL, raw);
+  Bytes spb;
+  le32(spb, static_cast<std::uint32_t>(eth.size()));
+  spb.insert(spb.end(), eth.begin(), eth.end());
+  block(img, 3, spb);
+  std::string error;
+  auto file = CaptureFile::open(dir.file("a.pcapng", img), error);
+  ASSERT_TRUE(file) << error;
+  ReadStatus last;
+  auto frames = read_all(*file, last);
+  EXPECT_EQ(last, ReadStatus::end) << file->error();
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].link_type, 1);
+  EXPECT_EQ(frames[0].ts_ns, 1'700'000'000'000'001'000);
+  EXPECT_EQ(frames[1].link_type, 101);
+  EXPECT_EQ(frames[1].ts_ns, 1'700'000'000'000'000'002);
+  Segment s;
+  EXPECT_EQ(decode_frame(frames[1].link_type, frames[1].bytes, frames[1].wire_len, s),
+            SkipReason::none);
+  EXPECT_EQ(frames[2].bytes.size(), eth.size());
+}
+
+TEST(PcapngFile, DamageIsReportedWithItsOffset) {
+  TempDir dir;
+  Bytes eth = test::ethernet_frame(test::TcpSpec{});
+  Bytes good;
+  section(good);
+  interface(good, 1, 65535);
+  packet(good, 0, 1, eth);
+  const auto good_size = good.size();
+
+  Bytes bad_itf = good;
+  packet(bad_itf, 7, 2, eth);
+  Bytes bad_len = good;
+  le32(bad_len, 6);
+  le32(bad_len, 13);  // not a multiple of 4
+  Bytes cut = good;
+  packet(cut, 0, 2, eth);
+  cut.resize(cut.size() - 10);
+
+  for (const auto& [name, img, needle] :
+       std::vector<std::tuple<std::string, Bytes, std::string>>{
+           {"itf.pcapng", bad_itf, "interface 7"},
+           {"len.pcapng", bad_len, "block length"},
+           {"cut.pcapng", cut, "cut short"}}) {
+    std::string error;
+    auto file = CaptureFile::open(dir.file(name, img), error);
+    ASSERT_TRUE(file) << error;
+    ReadStatus last;
+    auto frames = read_all(*file, last);
+    EXPECT_EQ(frames.size(), 1u) << name << ": what came before the damage is read";
+    EXPECT_EQ(last, ReadStatus::error) << name;
+    EXPECT_NE(file->error().find(needle), std::string::npos) << file->error();
+    EXPECT_EQ(file->error_offset(), static_cast<std::int64_t>(good_size)) << name;
+  }
+}
+
+TEST(PcapFile, BadInputs) {
+  TempDir dir;
+  std::string error;
+  EXPECT_FALSE(CaptureFile::open(dir.file("empty.pcap", {}), error));
+  EXPECT_EQ(error, "empty file");
+  EXPECT_FALSE(CaptureFile::open(dir.file("text.pcap", {'h', 'e', 'l', 'l', 'o', '\n'}), error));
+  EXPECT_EQ(error, "not a pcap or pcapng capture");
+  EXPECT_FALSE(CaptureFile::open(dir.path(), error));
+  EXPECT_EQ(error, "is a directory");
+  EXPECT_FALSE(CaptureFile::open(dir.path() + "/missing", error));
+  EXPECT_EQ(error, "No such file or directory");
+
+  Bytes f = frame_with_port(1);
+  Bytes img = test::pcap_file(1, {{1, f}, {2, f}});
+  // Cut in the middle of the second record's header, then of its data.
+  for (std::size_t cut : {24 + 16 + f.size() + 7, 24 + 16 + f.size() + 16 + 5}) {
+    Bytes part(img.begin(), img.begin() + static_cast<std::ptrdiff_t>(cut));
+    auto file = CaptureFile::open(dir.file("cut.pcap", part), error);
+    ASSERT_TRUE(file);
+    ReadStatus last;
+    auto frames = read_all(*file, last);
+    EXPECT_EQ(frames.size(), 1u);
+    EXPECT_EQ(last, ReadStatus::error);
+    EXPECT_EQ(file->error_offset(), static_cast<std::int64_t>(24 + 16 + f.size()));
+  }
+  // An absurd record length.
+  Bytes absurd = test::pcap_file(1, {{1, f}});
+  absurd[24 + 8] = 0;
+  absurd[24 + 9] = 0;
+  absurd[24 + 10] = 0x10;  // 1 MiB
+  auto file = CaptureFile::open(dir.file("absurd.pcap", absurd), error);
+  ASSERT_TRUE(file);
+  ReadStatus last;
+  EXPECT_TRUE(read_all(*file, last).empty());
+  EXPECT_EQ(last, ReadStatus::error);
+  EXPECT_NE(file->error().find("absurd"), std::string::npos);
+  EXPECT_EQ(file->error_offset(), 24);
+}
+
+TEST(MergedSource, MergesByTimestampKeepingInputOrderOnTies) {
+  TempDir dir;
+  std::string error;
+  std::vector<std::unique_ptr<FrameSource>> sources;
+  sources.push_back(CaptureFile::open(
+      dir.file("a.pcap", test::pcap_file(1, {{10, frame_with_port(1)},
+                                             {30, frame_with_port(3)},
+                                             {40, frame_with_port(5)}}, true)),
+      error));
+  sources.push_back(CaptureFile::open(
+      dir.file("b.pcap", test::pcap_file(1, {{20, frame_with_port(2)},
+                                             {40, frame_with_port(6)}}, true)),
+      error));
+  MergedSource merged(std::move(sources));
+  std::vector<std::uint16_t> ports;
+  RawFrame f;
+  while (merged.next(f) == ReadStatus::frame) {
+    Segment s;
+    ASSERT_EQ(decode_frame(f.link_type, f.bytes, f.wire_len, s), SkipReason::none);
+    ports.push_back(s.src_port);
+  }
+  EXPECT_EQ(ports, (std::vector<std::uint16_t>{1, 2, 3, 5, 6}));
+}
+
+}  // namespace
+}  // namespace tcplens
