@@ -1,0 +1,70 @@
+#!/bin/bash
+# cli_test.sh TCPLENS SHARED_DIR — the command line as a user meets it: stdin, several files
+# merged by time, BPF filters on files, the end-of-run account, bad input and exit statuses,
+# output into a closed pipe.
+set -uo pipefail
+tcplens=$1 shared=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fails=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; fails=$((fails + 1)); fi
+}
+seed=$shared/lab/captures/seed.pcap
+bulk=$shared/lab/captures/bulkloss.pcap
+
+"$tcplens" frames -q "$seed" >"$dir/file.tsv"
+"$tcplens" frames -q - <"$seed" >"$dir/stdin.tsv"
+check "stdin reads like a file" cmp -s "$dir/file.tsv" "$dir/stdin.tsv"
+
+# The seed split by direction into two files, merged back by time: the same analysis.
+tcpdump -r "$seed" -w "$dir/c2s.pcap" 'dst port 9999' 2>/dev/null
+tcpdump -r "$seed" -w "$dir/s2c.pcap" 'src port 9999' 2>/dev/null
+"$tcplens" frames -q "$dir/s2c.pcap" "$dir/c2s.pcap" >"$dir/merged.tsv"
+check "two inputs merge by time into one analysis" cmp -s "$dir/file.tsv" "$dir/merged.tsv"
+
+# A filter after the files, as tcpdump takes it.
+"$tcplens" frames -q "$seed" tcp and src port 9999 >"$dir/filtered.tsv"
+rows=$(($(wc -l <"$dir/filtered.tsv") - 1))
+want=$(tcpdump -r "$seed" 'tcp and src port 9999' 2>/dev/null | wc -l)
+check "BPF filter on a file keeps $want frames" test "$rows" -eq "$want"
+"$tcplens" frames -q "$seed" 'tcp port (' >/dev/null 2>"$dir/err"; rc=$?
+check "bad filter: exit 2" test $rc -eq 2
+check "bad filter: one line" test "$(wc -l <"$dir/err")" -eq 1
+
+# The account line: every frame read is analysed or skipped with a reason.
+"$tcplens" frames "$shared/real/email_troubles.pcap" >/dev/null 2>"$dir/err"
+check "account line" grep -Eq '^tcplens: 360 frames read, 340 TCP frames analysed, 20 skipped \(not TCP [0-9]+(, not IP [0-9]+)?\)$' "$dir/err"
+"$tcplens" frames --quiet "$seed" >/dev/null 2>"$dir/err"
+check "--quiet prints nothing" test ! -s "$dir/err"
+
+# Bad inputs: one line naming the file, exit 1 when nothing could be read.
+: >"$dir/empty.pcap"
+printf 'hello, not a capture\n' >"$dir/text.pcap"
+for bad in "$dir/empty.pcap" "$dir/text.pcap" "$dir/missing.pcap" "$dir"; do
+  "$tcplens" frames -q "$bad" >/dev/null 2>"$dir/err"; rc=$?
+  check "$(basename "$bad"): exit 1" test $rc -eq 1
+  check "$(basename "$bad"): one line naming it" \
+    bash -c "test \$(wc -l <'$dir/err') -eq 1 && grep -q '^tcplens: $bad: ' '$dir/err'"
+done
+"$tcplens" frames --no-such-flag "$seed" >/dev/null 2>&1; rc=$?
+check "unknown flag: exit 2" test $rc -eq 2
+"$tcplens" >/dev/null 2>&1; rc=$?
+check "no command: exit 2" test $rc -eq 2
+
+# A capture cut in the middle of a record: what came before is analysed, the error names the
+# byte offset, exit 3.
+size=$(stat -c %s "$seed")
+head -c $((size - 30)) "$seed" >"$dir/cut.pcap"
+"$tcplens" frames -q "$dir/cut.pcap" >"$dir/cut.tsv" 2>"$dir/err"; rc=$?
+check "cut capture: exit 3" test $rc -eq 3
+check "cut capture: rows before the damage" test "$(($(wc -l <"$dir/cut.tsv") - 1))" -eq 21
+check "cut capture: offset named" grep -q "cut.pcap: capture cut short in a record.*at byte offset [0-9]" "$dir/err"
+
+# Output into a closed pipe ends at once and quietly.
+"$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
+check "closed pipe: exit 0" test "$rc" -eq 0
+check "closed pipe: no message" test ! -s "$dir/err"
+
+[ $fails -eq 0 ]
