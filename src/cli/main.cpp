@@ -7,6 +7,7 @@
 
 #include "cli/args.hpp"
 #include "cli/frames_command.hpp"
+#include "cli/summary_command.hpp"
 
 namespace {
 
@@ -19,24 +20,56 @@ void on_signal(int) {
   if (auto* src = g_live.load()) src->break_loop();
 }
 
+// The input flags every command shares; the positional arguments are split afterwards.
+struct InputFlags {
+  std::vector<std::string> args;
+  tcplens::InputOptions input;
+  bool quiet = false;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("inputs", args,
+                    "Capture files (pcap, pcapng; - for stdin), then a BPF filter expression");
+    cmd->add_flag("-q,--quiet", quiet, "Print nothing on stderr but errors");
+    cmd->add_option("-i,--interface", input.interface, "Capture live on this interface");
+    cmd->add_option("-c,--count", input.count, "Stop after this many frames");
+    cmd->add_option("-w,--write", input.write_file, "Save the frames captured live as pcap");
+  }
+
+  // Returns false (after saying why) when there is nothing to read.
+  bool resolve(const char* command) {
+    tcplens::SplitArgs split = tcplens::split_inputs_and_filter(args, !input.interface.empty());
+    input.files = split.files;
+    input.filter = split.filter;
+    if (input.files.empty() && input.interface.empty()) {
+      fmt::print(stderr, "tcplens: {}: no input (give a capture file, - for stdin, or -i IFACE)\n",
+                 command);
+      return false;
+    }
+    return true;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace tcplens;
-  CLI::App app{"tcplens: TCP analysis of captures, as tshark's expert analysis does it"};
+  CLI::App app{"tcplens: the story of TCP connections in a capture, with tshark's analysis"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tcplens 0.1.0");
 
-  FramesOptions frames;
-  std::vector<std::string> args;
+  InputFlags frames_in;
   std::string format = "tsv";
-  CLI::App* cmd = app.add_subcommand("frames", "One row per TCP frame: tshark's 23 analysis columns");
-  cmd->add_option("inputs", args, "Capture files (pcap, pcapng, - for stdin), then a BPF filter");
-  cmd->add_option("--format", format, "Output format")->check(CLI::IsMember({"tsv", "json"}));
-  cmd->add_flag("-q,--quiet", frames.quiet, "Print nothing on stderr but errors");
-  cmd->add_option("-i,--interface", frames.input.interface, "Capture live on this interface");
-  cmd->add_option("-c,--count", frames.input.count, "Stop after this many frames");
-  cmd->add_option("-w,--write", frames.input.write_file, "Save the frames captured live as pcap");
+  CLI::App* frames_cmd =
+      app.add_subcommand("frames", "One row per TCP frame: tshark's 23 analysis columns");
+  frames_in.add_to(frames_cmd);
+  frames_cmd->add_option("--format", format, "Output format")
+      ->check(CLI::IsMember({"tsv", "json"}));
+
+  InputFlags summary_in;
+  bool summary_json = false;
+  CLI::App* summary_cmd = app.add_subcommand("summary", "One record per TCP connection");
+  summary_in.add_to(summary_cmd);
+  summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
 
   try {
     app.parse(argc, argv);
@@ -52,17 +85,21 @@ int main(int argc, char** argv) {
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
 
-  if (cmd->parsed()) {
-    frames.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
-    SplitArgs split = split_inputs_and_filter(args, !frames.input.interface.empty());
-    frames.input.files = split.files;
-    frames.input.filter = split.filter;
-    if (frames.input.files.empty() && frames.input.interface.empty()) {
-      fmt::print(stderr, "tcplens: frames: no input (give a capture file, - for stdin, or -i IFACE)\n");
-      return kExitUsage;
-    }
-    ctx.quiet = frames.quiet;
-    return run_frames(frames, ctx);
+  if (frames_cmd->parsed()) {
+    if (!frames_in.resolve("frames")) return kExitUsage;
+    FramesOptions options;
+    options.input = frames_in.input;
+    options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
+    options.quiet = ctx.quiet = frames_in.quiet;
+    return run_frames(options, ctx);
+  }
+  if (summary_cmd->parsed()) {
+    if (!summary_in.resolve("summary")) return kExitUsage;
+    SummaryOptions options;
+    options.input = summary_in.input;
+    options.json = summary_json;
+    options.quiet = ctx.quiet = summary_in.quiet;
+    return run_summary(options, ctx);
   }
   return kExitUsage;
 }

@@ -1,0 +1,148 @@
+#include "render/summary_writer.hpp"
+
+#include <fmt/format.h>
+
+#include "render/json.hpp"
+
+namespace tcplens {
+
+namespace {
+
+void side_pair(JsonBuilder& j, std::string_view name, std::uint64_t c2s, std::uint64_t s2c) {
+  j.key(name).begin_object();
+  j.key("client_to_server").value(c2s);
+  j.key("server_to_client").value(s2c);
+  j.end_object();
+}
+
+void episode_json(JsonBuilder& j, const RetransmissionEpisode& e) {
+  j.begin_object();
+  j.key("from").value(to_string(e.from));
+  j.key("seq").value(e.seq);
+  j.key("len").value(e.len);
+  j.key("sent").value(static_cast<std::uint64_t>(e.sends_ns.size()));
+  j.key("first_s").seconds(e.sends_ns.front());
+  j.key("intervals_s").begin_array();
+  for (std::size_t i = 1; i < e.sends_ns.size(); ++i) j.seconds(e.sends_ns[i] - e.sends_ns[i - 1]);
+  j.end_array();
+  j.key("acked").value(e.acked);
+  j.key("capped_s");
+  if (e.capped_s) {
+    j.number(*e.capped_s, 6);
+  } else {
+    j.null();
+  }
+  j.key("pattern").value(to_string(e.pattern));
+  j.end_object();
+}
+
+void optional_seconds(JsonBuilder& j, const std::optional<std::int64_t>& ns) {
+  if (ns) {
+    j.seconds(*ns);
+  } else {
+    j.null();
+  }
+}
+
+std::string human_bytes(std::uint64_t b) {
+  if (b < 10'000) return fmt::format("{}", b);
+  if (b < 10'000'000) return fmt::format("{:.1f}k", static_cast<double>(b) / 1e3);
+  if (b < 10'000'000'000) return fmt::format("{:.1f}M", static_cast<double>(b) / 1e6);
+  return fmt::format("{:.1f}G", static_cast<double>(b) / 1e9);
+}
+
+std::string human_seconds(std::int64_t ns) {
+  double s = static_cast<double>(ns) / 1e9;
+  if (s < 1e-3) return fmt::format("{:.0f}us", s * 1e6);
+  if (s < 1) return fmt::format("{:.1f}ms", s * 1e3);
+  return fmt::format("{:.2f}s", s);
+}
+
+}  // namespace
+
+void append_summary_json(std::string& out, const ConnectionRecord& r) {
+  JsonBuilder j(out);
+  j.begin_object();
+  j.key("stream").value(r.stream);
+  j.key("start").seconds(r.start_ns);
+  j.key("client").value(endpoint_text(r.client().endpoint));
+  j.key("server").value(endpoint_text(r.server().endpoint));
+  j.key("state").value(to_string(r.state));
+  j.key("handshake");
+  if (r.handshake) {
+    j.begin_object();
+    j.key("client_isn").value(r.client().isn);
+    j.key("server_isn").value(r.server().isn);
+    j.key("rtt_s");
+    optional_seconds(j, r.handshake_rtt_ns);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  side_pair(j, "bytes", r.client().bytes, r.server().bytes);
+  side_pair(j, "acked_bytes", r.client().acked_bytes, r.server().acked_bytes);
+  j.key("retransmissions").value(r.retransmissions);
+  j.key("retransmission_episodes").begin_array();
+  for (const auto& e : r.episodes) episode_json(j, e);
+  j.end_array();
+  j.key("close").begin_object();
+  j.key("by");
+  if (r.closed_by) {
+    j.value(to_string(*r.closed_by));
+  } else {
+    j.null();
+  }
+  j.key("how").value(!r.closed_by ? "open" : r.closed_with_rst ? "rst" : "fin");
+  j.end_object();
+  j.key("bytes_after_first_fin").value(r.bytes_after_first_fin());
+  j.key("keepalives").begin_object();
+  j.key("sent").value(r.client().keepalives + r.server().keepalives);
+  j.key("answered").value(r.client().keepalive_acks + r.server().keepalive_acks);
+  j.end_object();
+  j.key("zero_window_stalls").begin_array();
+  for (const auto& z : r.zero_window_stalls) {
+    j.begin_object();
+    j.key("from").value(to_string(z.from));
+    j.key("start").seconds(z.start_ns);
+    j.key("duration_s").seconds((z.end_ns >= 0 ? z.end_ns : r.end_ns) - z.start_ns);
+    j.key("reopened").value(z.end_ns >= 0);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("rtt_s");
+  if (r.rtt_min_ns) {
+    j.begin_object();
+    j.key("min").seconds(*r.rtt_min_ns);
+    j.key("median");
+    optional_seconds(j, r.rtt_median_ns);
+    j.key("max").seconds(*r.rtt_max_ns);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.key("flags").begin_object();
+  for (std::size_t i = 0; i < kFlagNames.size(); ++i) {
+    if (r.flag_counts[i] != 0) j.key(kFlagNames[i]).value(r.flag_counts[i]);
+  }
+  j.end_object();
+  j.key("duration_s").seconds(r.end_ns - r.start_ns);
+  j.key("frames").value(r.client().frames + r.server().frames);
+  j.end_object();
+}
+
+void append_summary_table(std::string& out, const std::vector<ConnectionRecord>& records) {
+  fmt::format_to(std::back_inserter(out), "{:>6}  {:<28} {:<28} {:<11} {:>9} {:>8} {:>8} {:>6} {:>9}\n",
+                 "stream", "client", "server", "state", "duration", "c>s", "s>c", "retx",
+                 "rtt");
+  for (const auto& r : records) {
+    fmt::format_to(std::back_inserter(out),
+                   "{:>6}  {:<28} {:<28} {:<11} {:>9} {:>8} {:>8} {:>6} {:>9}\n", r.stream,
+                   endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
+                   to_string(r.state), human_seconds(r.end_ns - r.start_ns),
+                   human_bytes(r.client().bytes), human_bytes(r.server().bytes),
+                   r.retransmissions,
+                   r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"));
+  }
+}
+
+}  // namespace tcplens

@@ -1,0 +1,119 @@
+// What the story knows about one connection: the facts `tcplens summary` prints and `explain`
+// narrates, gathered from the engine's per-frame verdicts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/connection.hpp"
+
+namespace tcplens {
+
+// Sides of a connection: the client sent the first SYN (or, without one, the first frame).
+enum class Side : std::uint8_t { client = 0, server = 1 };
+inline int index(Side s) { return static_cast<int>(s); }
+inline Side other(Side s) { return s == Side::client ? Side::server : Side::client; }
+std::string_view to_string(Side s);
+
+enum class ConnectionState : std::uint8_t {
+  refused,      // SYN answered by RST
+  unanswered,   // SYNs and no reply
+  open,         // still open at the end of the capture
+  half_closed,  // one FIN only
+  closed,       // FIN both ways
+  reset,        // ended by RST after the handshake
+  midstream,    // no handshake seen, not ended
+};
+std::string_view to_string(ConnectionState s);
+
+enum class RetransmissionPattern : std::uint8_t {
+  fast,                     // first resend was a fast retransmission
+  exponential,              // each gap about twice the one before (RTO backoff)
+  linear_then_exponential,  // three or more equal gaps, then doubling (Linux SYN retries)
+  single,                   // sent twice
+  irregular,
+};
+std::string_view to_string(RetransmissionPattern p);
+
+struct RetransmissionEpisode {
+  Side from = Side::client;
+  std::uint32_t seq = 0;  // relative
+  std::uint32_t len = 0;
+  bool syn = false;
+  std::vector<std::int64_t> sends_ns;  // every transmission, the first included
+  bool acked = false;
+  bool first_resend_fast = false;
+  // Derived by classify_episode().
+  RetransmissionPattern pattern = RetransmissionPattern::irregular;
+  std::optional<double> capped_s;
+  std::vector<double> intervals_s() const;
+};
+
+struct ZeroWindowStall {
+  Side from = Side::client;  // the side whose window was zero
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = -1;  // -1: never reopened within the capture
+};
+
+// Analysis flag names as tshark spells them (without "tcp.analysis."), in column order.
+inline constexpr std::array<std::string_view, 14> kFlagNames{
+    "retransmission",    "fast_retransmission", "spurious_retransmission",
+    "out_of_order",      "lost_segment",        "ack_lost_segment",
+    "duplicate_ack",     "zero_window",         "zero_window_probe",
+    "zero_window_probe_ack", "window_full",     "window_update",
+    "keep_alive",        "keep_alive_ack"};
+
+struct SideFacts {
+  Endpoint endpoint;
+  bool sent_syn = false;       // a pure SYN
+  bool sent_synack = false;
+  std::uint32_t isn = 0;       // raw ISN of its SYN or SYN/ACK
+  std::uint32_t syns_sent = 0;
+  std::uint64_t frames = 0;
+  std::uint64_t bytes = 0;        // distinct payload bytes (highest sequence reached)
+  std::uint64_t acked_bytes = 0;  // of those, acknowledged by the peer
+  std::int64_t first_fin_ns = -1;
+  std::int64_t first_rst_ns = -1;
+  std::uint64_t bytes_at_peer_fin = 0;  // `bytes` when the peer's first FIN was seen
+  bool peer_fin_seen = false;
+  std::uint32_t mss = 0;
+  int window_scale = -1;
+  bool sack_permitted = false;
+  bool timestamps = false;
+  std::uint64_t keepalives = 0;
+  std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
+};
+
+struct ConnectionRecord {
+  std::uint32_t stream = 0;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::array<SideFacts, 2> side;  // by Side
+  ConnectionState state = ConnectionState::midstream;
+  bool handshake = false;  // SYN and SYN/ACK seen
+  std::optional<std::int64_t> handshake_rtt_ns;
+  std::uint64_t retransmissions = 0;
+  std::vector<RetransmissionEpisode> episodes;
+  std::optional<Side> closed_by;
+  bool closed_with_rst = false;
+  std::vector<ZeroWindowStall> zero_window_stalls;
+  std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
+  std::uint64_t rtt_samples = 0;
+  std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
+
+  const SideFacts& client() const { return side[0]; }
+  const SideFacts& server() const { return side[1]; }
+  std::uint64_t bytes_after_first_fin() const;
+};
+
+// "addr:port", IPv6 as "[addr]:port".
+std::string endpoint_text(const Endpoint& e);
+
+// Fills pattern and capped_s from the sends and the fast flag.
+void classify_episode(RetransmissionEpisode& e);
+
+}  // namespace tcplens

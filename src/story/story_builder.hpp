@@ -1,0 +1,51 @@
+// Builds one ConnectionRecord per stream from the engine's per-frame verdicts (the story's
+// events). Memory per connection: its facts, the segments in flight, and a bounded RTT sample.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "analysis/verdict.hpp"
+#include "decode/segment.hpp"
+#include "story/connection_record.hpp"
+
+namespace tcplens {
+
+class StoryBuilder {
+ public:
+  void add(const Segment& segment, const Verdict& verdict, std::int64_t ts_ns);
+  // The records of all streams, in stream order. The builder is empty afterwards.
+  std::vector<ConnectionRecord> finish();
+
+ private:
+  // A segment sent and not yet acknowledged, by relative sequence (retransmission episodes).
+  struct InFlight {
+    std::uint32_t seq;
+    std::uint32_t end;
+    std::int64_t first_ns;
+    std::int32_t episode;  // index into the record's episodes, -1 while sent once
+  };
+  struct DirectionTrack {
+    std::vector<InFlight> in_flight;  // sorted by seq; [head, size) are live
+    std::size_t head = 0;
+    bool zero_window_open = false;
+    std::size_t zero_window_stall = 0;
+  };
+  struct Tracker {
+    ConnectionRecord record;  // sides indexed by analysis direction until finish()
+    DirectionTrack dir[2];
+    int client_direction = -1;
+    std::int64_t last_syn_ns = -1;
+    std::vector<std::int64_t> rtt_ns;
+    std::uint32_t rtt_stride = 1;  // keep every stride-th sample once the cap is reached
+    std::uint64_t rtt_seen = 0;
+  };
+
+  void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);
+  void acknowledge(Tracker& t, int d, std::uint32_t ack_rel);
+  static ConnectionRecord complete(Tracker& t);
+
+  std::vector<Tracker> trackers_;  // by stream
+};
+
+}  // namespace tcplens

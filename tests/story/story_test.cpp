@@ -1,0 +1,213 @@
+// The summary's facts on real kernel recordings, checked against what each scenario did
+// (its truth.json) and against tshark's flags.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "analysis/tcp_analyzer.hpp"
+#include "capture/capture_file.hpp"
+#include "decode/decode.hpp"
+#include "story/story_builder.hpp"
+
+namespace tcplens {
+namespace {
+
+std::string lab(const std::string& name) {
+  return std::string(TCPLENS_SOURCE_DIR) + "/tests/data/lab/" + name;
+}
+std::string shared_lab(const std::string& name) {
+  return std::string(TCPLENS_SHARED_DIR) + "/lab/captures/" + name;
+}
+
+std::vector<ConnectionRecord> records_of(const std::string& path) {
+  std::string error;
+  auto file = CaptureFile::open(path, error);
+  EXPECT_TRUE(file) << path << ": " << error;
+  if (!file) return {};
+  TcpAnalyzer analyzer;
+  StoryBuilder story;
+  RawFrame raw;
+  Segment seg;
+  std::uint64_t n = 0;
+  while (file->next(raw) == ReadStatus::frame) {
+    ++n;
+    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
+    Verdict v = analyzer.analyze(seg, raw.ts_ns, n);
+    story.add(seg, v, raw.ts_ns);
+  }
+  return story.finish();
+}
+
+// A number from a scenario's truth.json (flat keys only).
+double truth(const std::string& json_path, const std::string& key) {
+  std::ifstream in(json_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::smatch m;
+  std::string text = ss.str();
+  std::regex re("\"" + key + "\": *(-?[0-9.]+)");
+  if (!std::regex_search(text, m, re)) {
+    ADD_FAILURE() << key << " not in " << json_path;
+    return -1;
+  }
+  return std::stod(m[1]);
+}
+
+TEST(Story, SeedRefusedThenBackoffOfOneSegment) {
+  auto recs = records_of(shared_lab("seed.pcap"));
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].state, ConnectionState::refused);
+  EXPECT_FALSE(recs[0].handshake);
+  EXPECT_EQ(endpoint_text(recs[0].client().endpoint), "127.0.0.1:9998");
+  const ConnectionRecord& r = recs[1];
+  EXPECT_TRUE(r.handshake);
+  EXPECT_EQ(r.client().endpoint.port, truth(shared_lab("seed.truth.json"), "client_port"));
+  EXPECT_EQ(r.server().endpoint.port, truth(shared_lab("seed.truth.json"), "server_port"));
+  double rounds = truth(shared_lab("seed.truth.json"), "rounds_answered");
+  double unacked = truth(shared_lab("seed.truth.json"), "unacked_bytes");
+  EXPECT_EQ(r.client().bytes, (rounds + 1) * 1000);
+  EXPECT_EQ(r.client().acked_bytes, r.client().bytes - unacked);
+  EXPECT_EQ(r.server().bytes, rounds * 5);
+  ASSERT_EQ(r.episodes.size(), 1u);
+  const auto& e = r.episodes[0];
+  EXPECT_EQ(e.from, Side::client);
+  EXPECT_EQ(e.seq, rounds * 1000 + 1);
+  EXPECT_EQ(e.len, 1000u);
+  EXPECT_EQ(e.sends_ns.size(), 7u);
+  EXPECT_FALSE(e.acked);
+  EXPECT_EQ(e.pattern, RetransmissionPattern::exponential);
+  EXPECT_EQ(r.retransmissions, 6u);
+}
+
+TEST(Story, SynRetriesToASilentPort) {
+  std::string t = lab("synretry.truth.json");
+  auto recs = records_of(lab("synretry.pcap"));
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0].state, ConnectionState::unanswered);
+  ASSERT_EQ(recs[0].episodes.size(), 1u);
+  EXPECT_EQ(recs[0].episodes[0].sends_ns.size(), truth(t, "a_syn_sent"));
+  EXPECT_EQ(recs[0].episodes[0].len, 0u);
+  EXPECT_TRUE(recs[0].episodes[0].syn);
+  EXPECT_EQ(recs[0].episodes[0].pattern, RetransmissionPattern::exponential);
+  EXPECT_EQ(recs[1].state, ConnectionState::closed);
+  EXPECT_TRUE(recs[1].episodes.at(0).acked);
+  // The server's SYN/ACK resent although acknowledged (its ACK was dropped after capture).
+  EXPECT_EQ(recs[2].episodes.at(0).from, Side::server);
+  EXPECT_TRUE(recs[2].episodes.at(0).acked);
+}
+
+TEST(Story, HalfCloseCountsBytesAfterTheFirstFin) {
+  std::string t = lab("halfclose.truth.json");
+  auto recs = records_of(lab("halfclose.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].state, ConnectionState::closed);
+  EXPECT_EQ(recs[0].closed_by, Side::client);
+  EXPECT_FALSE(recs[0].closed_with_rst);
+  EXPECT_EQ(recs[0].bytes_after_first_fin(), truth(t, "server_bytes_after_client_fin"));
+  EXPECT_EQ(recs[0].client().bytes, truth(t, "request_bytes"));
+}
+
+TEST(Story, ResetsByEitherSide) {
+  auto recs = records_of(lab("rstabort.pcap"));
+  ASSERT_EQ(recs.size(), 3u);
+  for (const auto& r : recs) EXPECT_EQ(r.state, ConnectionState::reset) << r.stream;
+  EXPECT_EQ(recs[0].closed_by, Side::client);  // SO_LINGER 0
+  EXPECT_TRUE(recs[0].closed_with_rst);
+  EXPECT_EQ(recs[1].closed_by, Side::server);  // closed with unread data
+  EXPECT_TRUE(recs[1].closed_with_rst);
+}
+
+TEST(Story, ManyShortConnectionsWithReusedPorts) {
+  std::string t = lab("manyshort.truth.json");
+  auto recs = records_of(lab("manyshort.pcap"));
+  EXPECT_EQ(recs.size(), truth(t, "connections"));
+  int reused = 0;
+  for (const auto& r : recs) {
+    EXPECT_TRUE(r.handshake) << r.stream;
+    if (r.client().endpoint.port == truth(t, "rst_reuse_port")) {
+      ++reused;
+      EXPECT_EQ(r.state, ConnectionState::reset) << r.stream;
+    }
+  }
+  EXPECT_EQ(reused, truth(t, "rst_reuse_count"));
+}
+
+TEST(Story, ZeroWindowStallLastsAboutTheReadersPause) {
+  auto recs = records_of(shared_lab("zerowin.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  ASSERT_FALSE(recs[0].zero_window_stalls.empty());
+  const auto& z = recs[0].zero_window_stalls.front();
+  EXPECT_EQ(z.from, Side::server);
+  double pause = truth(shared_lab("zerowin.truth.json"), "reader_pause_s");
+  double stalled = static_cast<double>(z.end_ns - z.start_ns) / 1e9;
+  EXPECT_GT(stalled, pause * 0.7);
+  EXPECT_LT(stalled, pause * 1.1);
+  EXPECT_EQ(recs[0].client().bytes, truth(shared_lab("zerowin.truth.json"), "bytes"));
+}
+
+TEST(Story, KeepAlivesSentAndAnswered) {
+  auto recs = records_of(shared_lab("keepalive.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_GE(recs[0].client().keepalives, 2u);
+  EXPECT_EQ(recs[0].client().keepalives, recs[0].server().keepalive_acks);
+}
+
+TEST(Story, TailLossRecoveredAfterBackoff) {
+  auto recs = records_of(lab("tailloss.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  ASSERT_EQ(recs[0].episodes.size(), 1u);
+  EXPECT_TRUE(recs[0].episodes[0].acked);
+  EXPECT_EQ(recs[0].episodes[0].pattern, RetransmissionPattern::exponential);
+  EXPECT_EQ(recs[0].state, ConnectionState::closed);
+}
+
+TEST(Story, Ipv6EndpointsInBrackets) {
+  std::string t = lab("ipv6.truth.json");
+  auto recs = records_of(lab("ipv6.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(endpoint_text(recs[0].client().endpoint),
+            "[::1]:" + std::to_string(static_cast<int>(truth(t, "client_port"))));
+  EXPECT_EQ(recs[0].state, ConnectionState::closed);
+}
+
+TEST(Story, BulkTransferBytesAndFlagCounts) {
+  auto recs = records_of(shared_lab("bulkloss.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].client().bytes, truth(shared_lab("bulkloss.truth.json"), "bytes"));
+  EXPECT_EQ(recs[0].client().acked_bytes, recs[0].client().bytes);
+  // tshark's reference for this capture: 85 retransmission cells, 24 fast, 302 dup ACKs.
+  EXPECT_EQ(recs[0].retransmissions, 85u);
+  EXPECT_EQ(recs[0].flag_counts[1], 24u);
+  EXPECT_EQ(recs[0].flag_counts[6], 302u);
+}
+
+RetransmissionEpisode episode(std::vector<double> gaps, bool fast = false) {
+  RetransmissionEpisode e;
+  std::int64_t t = 1'000'000'000;
+  e.sends_ns.push_back(t);
+  for (double g : gaps) e.sends_ns.push_back(t += static_cast<std::int64_t>(g * 1e9));
+  e.first_resend_fast = fast;
+  classify_episode(e);
+  return e;
+}
+
+TEST(Story, RetransmissionPatterns) {
+  EXPECT_EQ(episode({0.2}).pattern, RetransmissionPattern::single);
+  EXPECT_EQ(episode({0.2}, true).pattern, RetransmissionPattern::fast);
+  EXPECT_EQ(episode({0.2, 0.4, 0.8, 1.6}).pattern, RetransmissionPattern::exponential);
+  // A tail-loss probe first: the first gap equals the second.
+  EXPECT_EQ(episode({0.205, 0.208, 0.428, 0.832}).pattern, RetransmissionPattern::exponential);
+  // The seed's 14 sends: doubling up to 120 s, then 120 s gaps.
+  auto capped = episode({0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 120, 120, 120});
+  EXPECT_EQ(capped.pattern, RetransmissionPattern::exponential);
+  ASSERT_TRUE(capped.capped_s);
+  EXPECT_NEAR(*capped.capped_s, 120, 1e-9);
+  EXPECT_FALSE(episode({0.2, 0.4, 0.8}).capped_s);
+  EXPECT_EQ(episode({1, 1, 1, 1, 2, 4, 8}).pattern, RetransmissionPattern::linear_then_exponential);
+  EXPECT_EQ(episode({0.3, 5, 0.1}).pattern, RetransmissionPattern::irregular);
+}
+
+}  // namespace
+}  // namespace tcplens
