@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "cli/args.hpp"
+#include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
 #include "cli/summary_command.hpp"
 
@@ -25,6 +26,7 @@ struct InputFlags {
   std::vector<std::string> args;
   tcplens::InputOptions input;
   bool quiet = false;
+  std::string date;
 
   void add_to(CLI::App* cmd) {
     cmd->add_option("inputs", args,
@@ -33,6 +35,8 @@ struct InputFlags {
     cmd->add_option("-i,--interface", input.interface, "Capture live on this interface");
     cmd->add_option("-c,--count", input.count, "Stop after this many frames");
     cmd->add_option("-w,--write", input.write_file, "Save the frames captured live as pcap");
+    cmd->add_option("--date", date, "Day of the times in tcpdump text (YYYY-MM-DD, UTC)")
+        ->default_str("1970-01-01");
   }
 
   // Returns false (after saying why) when there is nothing to read.
@@ -40,6 +44,10 @@ struct InputFlags {
     tcplens::SplitArgs split = tcplens::split_inputs_and_filter(args, !input.interface.empty());
     input.files = split.files;
     input.filter = split.filter;
+    if (!date.empty() && !tcplens::parse_date(date, input.text.date_epoch_s)) {
+      fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
+      return false;
+    }
     if (input.files.empty() && input.interface.empty()) {
       fmt::print(stderr, "tcplens: {}: no input (give a capture file, - for stdin, or -i IFACE)\n",
                  command);
@@ -71,6 +79,14 @@ int main(int argc, char** argv) {
   summary_in.add_to(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
 
+  InputFlags convert_in;
+  std::string convert_out;
+  CLI::App* convert_cmd =
+      app.add_subcommand("convert", "Write the input (e.g. tcpdump text) as a pcap capture");
+  convert_in.add_to(convert_cmd);
+  // -w names the output here (live capture saving is the other commands' business).
+  convert_cmd->get_option("--write")->description("The pcap file to write")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -100,6 +116,13 @@ int main(int argc, char** argv) {
     options.json = summary_json;
     options.quiet = ctx.quiet = summary_in.quiet;
     return run_summary(options, ctx);
+  }
+  if (convert_cmd->parsed()) {
+    convert_out = convert_in.input.write_file;
+    convert_in.input.write_file.clear();
+    if (!convert_in.resolve("convert")) return kExitUsage;
+    ctx.quiet = convert_in.quiet;
+    return run_convert(convert_in.input, convert_out, convert_in.quiet, ctx);
   }
   return kExitUsage;
 }

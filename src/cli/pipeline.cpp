@@ -24,6 +24,23 @@ void report_error(const std::string& name, const std::string& reason, std::int64
 
 }  // namespace
 
+std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptions& text,
+                                        std::string& error) {
+  if (path != "-") {
+    std::uint8_t head[4] = {};
+    std::size_t n = 0;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      n = std::fread(head, 1, sizeof head, f);
+      std::fclose(f);
+    }
+    // Text: anything readable that does not start like a capture (errors are CaptureFile's).
+    if (n == sizeof head && !looks_like_capture(head, n)) {
+      return TcpdumpText::open(path, text, error);
+    }
+  }
+  return CaptureFile::open(path, error);
+}
+
 std::string account_line(const ReadAccount& a) {
   std::uint64_t skipped = a.frames_read - a.tcp_analysed;
   std::string line = fmt::format("tcplens: {} frames read, {} TCP frames analysed, {} skipped",
@@ -66,7 +83,7 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
     sources.push_back(std::move(src));
   }
   for (const auto& path : in.files) {
-    auto src = CaptureFile::open(path, error);
+    auto src = open_input(path, in.text, error);
     if (!src) {
       report_error(path, error, -1);
       any_open_failed = true;

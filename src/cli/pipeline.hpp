@@ -12,6 +12,7 @@
 #include "analysis/tcp_analyzer.hpp"
 #include "capture/live_capture.hpp"
 #include "capture/merged_source.hpp"
+#include "capture/tcpdump_text.hpp"
 #include "decode/decode.hpp"
 
 namespace tcplens {
@@ -22,6 +23,7 @@ struct InputOptions {
   std::int64_t count = -1;  // stop after this many frames (-1: no limit)
   std::string write_file;   // save captured frames (live) as pcap
   std::string filter;       // BPF expression
+  TextOptions text;         // for tcpdump text inputs
 };
 
 struct ReadAccount {
@@ -62,6 +64,10 @@ struct RunContext {
   // Set by run_pipeline while reading live, so a signal handler can break the capture.
   std::atomic<LiveCapture*>* live_source = nullptr;
 };
+
+// Opens a path (or "-"): a capture file, or tcpdump text when it does not start like one.
+std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptions& text,
+                                        std::string& error);
 
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
                        const RunContext& ctx);

@@ -3,7 +3,7 @@
 # merged by time, BPF filters on files, the end-of-run account, bad input and exit statuses,
 # output into a closed pipe.
 set -uo pipefail
-tcplens=$1 shared=$2
+tcplens=$1 shared=$2 source=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fails=0
@@ -61,6 +61,25 @@ head -c $((size - 30)) "$seed" >"$dir/cut.pcap"
 check "cut capture: exit 3" test $rc -eq 3
 check "cut capture: rows before the damage" test "$(($(wc -l <"$dir/cut.tsv") - 1))" -eq 21
 check "cut capture: offset named" grep -q "cut.pcap: capture cut short in a record.*at byte offset [0-9]" "$dir/err"
+
+# tcpdump text: the seed's two blocks, merged, analysed directly and after `convert`, agree with
+# tshark's analysis of the converted capture.
+text="$source/tests/data/seed"
+"$tcplens" convert -q "$text/receiver.txt" "$text/sender.txt" -w "$dir/seedtext.pcap"
+tshark -n -r "$dir/seedtext.pcap" -Y tcp -T fields -E header=y -E separator=/t \
+  -e frame.number -e frame.time_epoch -e tcp.stream -e tcp.flags.str -e tcp.seq -e tcp.ack -e tcp.len \
+  -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
+  -e tcp.analysis.out_of_order -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
+  -e tcp.analysis.duplicate_ack -e tcp.analysis.zero_window -e tcp.analysis.zero_window_probe \
+  -e tcp.analysis.zero_window_probe_ack -e tcp.analysis.window_full -e tcp.analysis.window_update \
+  -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack -e tcp.analysis.rto -e tcp.analysis.ack_rtt \
+  >"$dir/seedtext.ref.tsv" 2>/dev/null
+"$tcplens" frames -q "$text/receiver.txt" "$text/sender.txt" >"$dir/seedtext.tsv"
+check "tcpdump text agrees with tshark on the converted capture" \
+  python3 "$shared/lab/compare.py" "$dir/seedtext.ref.tsv" "$dir/seedtext.tsv" --show 5
+check "text rows: 30" test "$(($(wc -l <"$dir/seedtext.tsv") - 1))" -eq 30
+"$tcplens" frames -q --date 2018-06-01 "$text/sender.txt" | sed -n 2p >"$dir/dated"
+check "--date sets the day" grep -q "^1	152789603" "$dir/dated"
 
 # Output into a closed pipe ends at once and quietly.
 "$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}

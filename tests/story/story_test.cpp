@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "analysis/tcp_analyzer.hpp"
-#include "capture/capture_file.hpp"
+#include "cli/pipeline.hpp"
 #include "decode/decode.hpp"
 #include "story/story_builder.hpp"
 
@@ -23,7 +23,9 @@ std::string shared_lab(const std::string& name) {
 
 std::vector<ConnectionRecord> records_of(const std::string& path) {
   std::string error;
-  auto file = CaptureFile::open(path, error);
+  TextOptions text;
+  parse_date("2018-06-01", text.date_epoch_s);
+  std::unique_ptr<FrameSource> file = open_input(path, text, error);
   EXPECT_TRUE(file) << path << ": " << error;
   if (!file) return {};
   TcpAnalyzer analyzer;
@@ -181,6 +183,56 @@ TEST(Story, BulkTransferBytesAndFlagCounts) {
   EXPECT_EQ(recs[0].retransmissions, 85u);
   EXPECT_EQ(recs[0].flag_counts[1], 24u);
   EXPECT_EQ(recs[0].flag_counts[6], 302u);
+}
+
+// The seed: the engineer's two tcpdump -v blocks, cut from the notes, merged by time.
+void expect_seed_story(const std::vector<ConnectionRecord>& recs) {
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].state, ConnectionState::refused);
+  const ConnectionRecord& r = recs[1];
+  EXPECT_EQ(r.client().isn, 3245919349u);
+  EXPECT_EQ(r.server().isn, 2706133401u);
+  EXPECT_EQ(r.client().bytes, 4000u);
+  EXPECT_EQ(r.client().acked_bytes, 3000u);
+  EXPECT_EQ(r.server().bytes, 15u);
+  ASSERT_EQ(r.episodes.size(), 1u);
+  EXPECT_EQ(r.episodes[0].sends_ns.size(), 14u);
+  EXPECT_EQ(r.episodes[0].pattern, RetransmissionPattern::exponential);
+  ASSERT_TRUE(r.episodes[0].capped_s);
+  EXPECT_NEAR(*r.episodes[0].capped_s, 120.0, 0.5);
+  EXPECT_FALSE(r.episodes[0].acked);
+  EXPECT_EQ(r.closed_by, Side::client);
+  EXPECT_FALSE(r.closed_with_rst);
+}
+
+TEST(Story, SeedFromTcpdumpText) {
+  std::vector<ConnectionRecord> recs;
+  {
+    std::string error;
+    TextOptions text;
+    std::vector<std::unique_ptr<FrameSource>> sources;
+    for (const char* f : {"receiver.txt", "sender.txt"}) {
+      sources.push_back(open_input(std::string(TCPLENS_SOURCE_DIR) + "/tests/data/seed/" + f,
+                                   text, error));
+      ASSERT_TRUE(sources.back()) << error;
+    }
+    MergedSource merged(std::move(sources));
+    TcpAnalyzer analyzer;
+    StoryBuilder story;
+    RawFrame raw;
+    Segment seg;
+    std::uint64_t n = 0;
+    while (merged.next(raw) == ReadStatus::frame) {
+      ++n;
+      ASSERT_EQ(decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg), SkipReason::none);
+      story.add(seg, analyzer.analyze(seg, raw.ts_ns, n), raw.ts_ns);
+    }
+    recs = story.finish();
+  }
+  expect_seed_story(recs);
+  // The whole notes file, commentary and repeated lines included, tells the same story.
+  expect_seed_story(records_of(std::string(TCPLENS_SHARED_DIR) +
+                               "/seed/tcpdump-retransmission-notes.md"));
 }
 
 RetransmissionEpisode episode(std::vector<double> gaps, bool fast = false) {
