@@ -8,7 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
-#include "cli/summary_command.hpp"
+#include "cli/story_commands.hpp"
 
 namespace {
 
@@ -79,6 +79,16 @@ int main(int argc, char** argv) {
   summary_in.add_to(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
 
+  InputFlags explain_in;
+  std::uint32_t explain_stream = 0;
+  std::string explain_lang = "en";
+  CLI::App* explain_cmd =
+      app.add_subcommand("explain", "Each connection's story in prose (English or Chinese)");
+  explain_in.add_to(explain_cmd);
+  CLI::Option* stream_opt =
+      explain_cmd->add_option("--stream", explain_stream, "Only this connection (tcp.stream)");
+  explain_cmd->add_option("--lang", explain_lang, "Language")->check(CLI::IsMember({"en", "zh"}));
+
   InputFlags convert_in;
   std::string convert_out;
   CLI::App* convert_cmd =
@@ -116,6 +126,15 @@ int main(int argc, char** argv) {
     options.json = summary_json;
     options.quiet = ctx.quiet = summary_in.quiet;
     return run_summary(options, ctx);
+  }
+  if (explain_cmd->parsed()) {
+    if (!explain_in.resolve("explain")) return kExitUsage;
+    ExplainOptions options;
+    options.input = explain_in.input;
+    if (stream_opt->count() > 0) options.stream = explain_stream;
+    options.lang = explain_lang == "zh" ? Language::zh : Language::en;
+    options.quiet = ctx.quiet = explain_in.quiet;
+    return run_explain(options, ctx);
   }
   if (convert_cmd->parsed()) {
     convert_out = convert_in.input.write_file;

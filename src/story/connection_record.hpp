@@ -67,6 +67,23 @@ inline constexpr std::array<std::string_view, 14> kFlagNames{
     "zero_window_probe_ack", "window_full",     "window_update",
     "keep_alive",        "keep_alive_ack"};
 
+// A run of new data from one side before the other side sends data: one "round" of a
+// request/response conversation, with the ACK that covered it.
+struct Turn {
+  Side from = Side::client;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::uint32_t first_seq = 0;  // relative
+  std::uint32_t end_seq = 0;    // relative, one past the last byte
+  std::uint32_t segments = 0;
+  std::int64_t acked_ns = -1;   // the first ACK from the peer covering the whole turn
+  std::uint32_t ack = 0;        // its relative ACK number
+  bool ack_with_data = false;   // that ACK rode on the peer's own data
+  std::uint16_t peer_window_raw = 0;
+  std::uint64_t peer_window = 0;  // after scaling
+  std::uint64_t bytes() const { return end_seq - first_seq; }
+};
+
 struct SideFacts {
   Endpoint endpoint;
   bool sent_syn = false;       // a pure SYN
@@ -84,6 +101,7 @@ struct SideFacts {
   int window_scale = -1;
   bool sack_permitted = false;
   bool timestamps = false;
+  std::uint16_t syn_window = 0;  // raw window of its SYN or SYN/ACK
   std::uint64_t keepalives = 0;
   std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
 };
@@ -101,6 +119,8 @@ struct ConnectionRecord {
   std::optional<Side> closed_by;
   bool closed_with_rst = false;
   std::vector<ZeroWindowStall> zero_window_stalls;
+  std::vector<Turn> turns;  // the first kMaxTurns
+  std::uint64_t turns_total = 0;
   std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
   std::uint64_t rtt_samples = 0;
   std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
@@ -109,6 +129,8 @@ struct ConnectionRecord {
   const SideFacts& server() const { return side[1]; }
   std::uint64_t bytes_after_first_fin() const;
 };
+
+inline constexpr std::size_t kMaxTurns = 64;
 
 // "addr:port", IPv6 as "[addr]:port".
 std::string endpoint_text(const Endpoint& e);

@@ -67,6 +67,7 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
       if (t.client_direction < 0) t.client_direction = p;
     }
     me.isn = s.seq;
+    me.syn_window = s.window;
     me.mss = s.options.mss;
     me.window_scale = s.options.window_scale;
     me.sack_permitted = s.options.sack_permitted;
@@ -84,6 +85,36 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     std::uint64_t acked = std::min<std::uint64_t>(v.rel_ack - 1, peer.bytes);
     peer.acked_bytes = std::max(peer.acked_bytes, acked);
     acknowledge(t, p, v.rel_ack);
+    // The peer's latest turns that this ACK covers for the first time.
+    for (std::size_t i = r.turns.size(); i-- > 0 && i + 4 >= r.turns.size();) {
+      Turn& turn = r.turns[i];
+      if (turn.from != static_cast<Side>(p) || turn.acked_ns >= 0) continue;
+      if (!rel_le(turn.end_seq, v.rel_ack)) continue;
+      turn.acked_ns = ts;
+      turn.ack = v.rel_ack;
+      turn.ack_with_data = s.payload_len > 0;
+      turn.peer_window_raw = s.window;
+      turn.peer_window = v.window;
+    }
+  }
+  // Rounds: new data (not a resend, not a keep-alive) from one side until the other speaks.
+  constexpr std::uint32_t kNotNew = analysis_flag::any_retransmission | analysis_flag::keep_alive |
+                                    analysis_flag::out_of_order;
+  if (s.payload_len > 0 && !(v.flags & kNotNew)) {
+    const std::uint32_t end = v.rel_seq + s.payload_len;
+    if (r.turns.empty() || r.turns.back().from != static_cast<Side>(d)) {
+      ++r.turns_total;
+      if (r.turns.size() < kMaxTurns) {
+        r.turns.push_back(Turn{static_cast<Side>(d), ts, ts, v.rel_seq, end, 1});
+      }
+    } else if (r.turns.size() == r.turns_total) {
+      Turn& turn = r.turns.back();
+      turn.end_ns = ts;
+      if (rel_lt(turn.end_seq, end)) turn.end_seq = end;
+      ++turn.segments;
+      // The turn grew past what was acknowledged: wait for the ACK that covers all of it.
+      if (turn.acked_ns >= 0 && rel_lt(turn.ack, turn.end_seq)) turn.acked_ns = -1;
+    }
   }
   if (s.has(tcp_flag::fin) && me.first_fin_ns < 0) {
     me.first_fin_ns = ts;
@@ -195,6 +226,7 @@ ConnectionRecord StoryBuilder::complete(Tracker& t) {
     auto flip = [](Side s) { return other(s); };
     for (auto& e : r.episodes) e.from = flip(e.from);
     for (auto& z : r.zero_window_stalls) z.from = flip(z.from);
+    for (auto& turn : r.turns) turn.from = flip(turn.from);
     if (r.closed_by) r.closed_by = flip(*r.closed_by);
   }
   const SideFacts& c = r.side[0];

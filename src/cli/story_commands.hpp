@@ -1,0 +1,27 @@
+// The commands that tell connections' stories: `summary` (records) and `explain` (prose).
+#pragma once
+
+#include <optional>
+
+#include "cli/pipeline.hpp"
+#include "story/narrative.hpp"
+
+namespace tcplens {
+
+struct SummaryOptions {
+  InputOptions input;
+  bool json = false;
+  bool quiet = false;
+};
+
+struct ExplainOptions {
+  InputOptions input;
+  std::optional<std::uint32_t> stream;
+  Language lang = Language::en;
+  bool quiet = false;
+};
+
+int run_summary(const SummaryOptions& options, const RunContext& ctx);
+int run_explain(const ExplainOptions& options, const RunContext& ctx);
+
+}  // namespace tcplens

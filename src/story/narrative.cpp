@@ -1,0 +1,497 @@
+#include "story/narrative.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tcplens {
+
+namespace {
+
+// Wall-clock time of day (UTC), as tcpdump prints it.
+std::string clock_time(std::int64_t ns) {
+  std::int64_t s = ns / 1'000'000'000;
+  std::int64_t us = (ns % 1'000'000'000) / 1000;
+  std::int64_t day = ((s % 86400) + 86400) % 86400;
+  return fmt::format("{:02}:{:02}:{:02}.{:06}", day / 3600, day / 60 % 60, day % 60, us);
+}
+
+std::string duration(std::int64_t ns, Language lang) {
+  double s = static_cast<double>(ns) / 1e9;
+  const char* us = lang == Language::zh ? "微秒" : " µs";
+  const char* ms = lang == Language::zh ? "毫秒" : " ms";
+  const char* sec = lang == Language::zh ? "秒" : " s";
+  if (std::fabs(s) < 1e-3) return fmt::format("{:.0f}{}", s * 1e6, us);
+  if (std::fabs(s) < 1) return fmt::format("{:.3f}{}", s * 1e3, ms);
+  return fmt::format("{:.3f}{}", s, sec);
+}
+
+std::string seconds3(double s) { return fmt::format("{:.3f}", s); }
+
+// Gaps between sends: milliseconds resolution, finer when they are that short.
+std::string gap_list(const std::vector<double>& gaps) {
+  bool fine = std::any_of(gaps.begin(), gaps.end(), [](double g) { return g < 0.01; });
+  std::string list;
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    list += (i ? ", " : "") + (fine ? fmt::format("{:.6f}", gaps[i]) : seconds3(gaps[i]));
+  }
+  return list;
+}
+
+std::string state_text(ConnectionState s, Language lang) {
+  if (lang == Language::en) return std::string(to_string(s));
+  switch (s) {
+    case ConnectionState::refused: return "被拒绝";
+    case ConnectionState::unanswered: return "无应答";
+    case ConnectionState::open: return "仍打开";
+    case ConnectionState::half_closed: return "半关闭";
+    case ConnectionState::closed: return "已关闭";
+    case ConnectionState::reset: return "被重置";
+    case ConnectionState::midstream: return "中途开始";
+  }
+  return "";
+}
+
+bool about(double a, double b) { return std::fabs(a - b) <= 0.2 * b; }
+
+std::string who(Side s, Language lang) {
+  if (lang == Language::zh) return s == Side::client ? "客户端" : "服务端";
+  return s == Side::client ? "client" : "server";
+}
+
+std::string window_text(std::uint64_t scaled, std::uint16_t raw, int shift, Language lang) {
+  if (shift > 0) {
+    return lang == Language::zh ? fmt::format("{} 字节（{} × 2^{}）", scaled, raw, shift)
+                                : fmt::format("{} bytes ({} × 2^{})", scaled, raw, shift);
+  }
+  return lang == Language::zh ? fmt::format("{} 字节", scaled) : fmt::format("{} bytes", scaled);
+}
+
+// Both sides must offer window scaling for it to apply.
+int shift_of(const ConnectionRecord& r, Side s) {
+  if (r.client().window_scale < 0 || r.server().window_scale < 0) return 0;
+  return r.side[index(s)].window_scale;
+}
+
+void refused_before(std::string& o, const std::vector<ConnectionRecord>& all, std::size_t i,
+                    Language lang) {
+  const ConnectionRecord& r = all[i];
+  for (std::size_t k = 0; k < i; ++k) {
+    const ConnectionRecord& p = all[k];
+    if (p.state != ConnectionState::refused) continue;
+    if (!(p.client().endpoint == r.client().endpoint) || !(p.server().endpoint == r.server().endpoint))
+      continue;
+    std::int64_t answer = p.end_ns - p.start_ns;
+    if (lang == Language::zh) {
+      o += fmt::format(
+          "在此之前，同一客户端端口的一次连接被拒绝（流 {}）：{} 发出的 SYN 在 {} 后收到 RST，"
+          "说明当时服务端口上没有程序在监听；{} 后客户端才重新连接。\n",
+          p.stream, clock_time(p.start_ns), duration(answer, lang),
+          duration(r.start_ns - p.start_ns, lang));
+    } else {
+      o += fmt::format(
+          "Before it, an attempt from the same client port was refused (stream {}): the SYN sent "
+          "at {} was answered by a RST {} later — nothing was listening on the port then. The "
+          "client tried again {} later.\n",
+          p.stream, clock_time(p.start_ns), duration(answer, lang),
+          duration(r.start_ns - p.start_ns, lang));
+    }
+  }
+}
+
+void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
+  const SideFacts& c = r.client();
+  const SideFacts& s = r.server();
+  const bool zh = lang == Language::zh;
+  if (!r.handshake) {
+    if (r.state == ConnectionState::refused) {
+      o += zh ? fmt::format("客户端的 SYN（ISN {}）被服务端以 RST 拒绝，确认号 {} = {} + 1：端口上没有监听者。\n",
+                            c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn)
+              : fmt::format("The client's SYN (ISN {}) was refused: the server answered with a RST "
+                            "acknowledging {} = {} + 1. Nothing listened on the port.\n",
+                            c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn);
+    } else if (r.state == ConnectionState::unanswered) {
+      o += zh ? fmt::format("客户端发出了 {} 个 SYN（ISN {}），没有收到任何回复。\n", c.syns_sent, c.isn)
+              : fmt::format("The client sent {} SYN(s) (ISN {}) and got no reply at all.\n",
+                            c.syns_sent, c.isn);
+    } else {
+      o += zh ? "抓包开始时连接已经建立，没有看到握手；相对序号从看到的第一个字节算起。\n"
+              : "The capture starts mid-connection: no handshake was seen, so relative sequence "
+                "numbers count from the first byte seen.\n";
+    }
+    return;
+  }
+  const std::uint32_t c1 = c.isn + 1;
+  const std::uint32_t s1 = s.isn + 1;
+  if (zh) {
+    o += fmt::format(
+        "三次握手：客户端的 SYN 带初始序号 ISN {}；服务端的 SYN/ACK 带自己的 ISN {}，确认号 {} = {} + 1"
+        "（SYN 占一个序号）；客户端的 ACK {} = {} + 1 完成握手",
+        c.isn, s.isn, c1, c.isn, s1, s.isn);
+    if (r.handshake_rtt_ns) o += fmt::format("，距 SYN {}", duration(*r.handshake_rtt_ns, lang));
+    o += "。之后双方的相对序号都从 1 开始。\n";
+  } else {
+    o += fmt::format(
+        "Handshake: the client's SYN carried ISN {}; the server's SYN/ACK carried its own ISN {} "
+        "and acknowledged {} = {} + 1 (a SYN counts as one sequence number); the client's ACK {} "
+        "= {} + 1 completed it",
+        c.isn, s.isn, c1, c.isn, s1, s.isn);
+    if (r.handshake_rtt_ns) o += fmt::format(", {} after the SYN", duration(*r.handshake_rtt_ns, lang));
+    o += ". From here on both sides' relative sequence numbers start at 1.\n";
+  }
+  // Options negotiated.
+  std::vector<std::string> opts;
+  if (c.mss || s.mss) {
+    opts.push_back(zh ? fmt::format("MSS 客户端 {}、服务端 {}", c.mss, s.mss)
+                      : fmt::format("MSS {} (client) and {} (server)", c.mss, s.mss));
+  }
+  if (c.window_scale >= 0 && s.window_scale >= 0) {
+    opts.push_back(zh ? fmt::format("窗口扩大因子 客户端 {}（×{}）、服务端 {}（×{}）", c.window_scale,
+                                    1 << c.window_scale, s.window_scale, 1 << s.window_scale)
+                      : fmt::format("window scale {} (×{}) for the client and {} (×{}) for the server",
+                                    c.window_scale, 1 << c.window_scale, s.window_scale,
+                                    1 << s.window_scale));
+  } else {
+    opts.push_back(zh ? "不使用窗口扩大" : "no window scaling");
+  }
+  bool sack = c.sack_permitted && s.sack_permitted;
+  bool ts = c.timestamps && s.timestamps;
+  opts.push_back(zh ? (sack ? "允许 SACK" : "不使用 SACK") : (sack ? "SACK permitted" : "no SACK"));
+  opts.push_back(zh ? (ts ? "使用时间戳" : "不使用时间戳") : (ts ? "timestamps on" : "no timestamps"));
+  o += zh ? "协商的选项：" : "Options: ";
+  for (std::size_t i = 0; i < opts.size(); ++i) {
+    if (i) o += zh ? "，" : "; ";
+    o += opts[i];
+  }
+  o += zh ? "。\n" : ".\n";
+}
+
+void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  if (r.turns.empty()) {
+    o += zh ? "双方都没有发送数据。\n" : "Neither side sent any data.\n";
+    return;
+  }
+  o += zh ? fmt::format("数据交换（{} 轮）：\n", r.turns_total)
+          : fmt::format("Data ({} round{}):\n", r.turns_total, r.turns_total == 1 ? "" : "s");
+  constexpr std::size_t kShown = 12;
+  bool explained_ack_of_data = false;
+  std::uint64_t last_window[2] = {0, 0};
+  for (std::size_t i = 0; i < r.turns.size() && i < kShown; ++i) {
+    const Turn& t = r.turns[i];
+    Side peer = other(t.from);
+    std::uint64_t n = t.bytes();
+    std::uint32_t last = t.end_seq - 1;
+    if (zh) {
+      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", clock_time(t.start_ns), who(t.from, lang), n,
+                       t.first_seq, last, t.segments > 1 ? fmt::format("，{} 个报文段", t.segments) : "");
+    } else {
+      o += fmt::format("  - {} the {} sent {} byte{} (seq {}–{}{})", clock_time(t.start_ns),
+                       who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, last,
+                       t.segments > 1 ? fmt::format(", {} segments", t.segments) : "");
+    }
+    if (t.acked_ns < 0) {
+      o += zh ? "；没有被确认。\n" : "; never acknowledged.\n";
+      continue;
+    }
+    std::string win = window_text(t.peer_window, t.peer_window_raw, shift_of(r, peer), lang);
+    std::uint64_t& prev = last_window[index(peer)];
+    std::string change;
+    if (prev != 0 && prev != t.peer_window) {
+      long long delta = static_cast<long long>(t.peer_window) - static_cast<long long>(prev);
+      change = zh ? fmt::format("（比上次{} {} 字节）", delta < 0 ? "少" : "多", std::llabs(delta))
+                  : fmt::format(" ({} {} bytes)", delta < 0 ? "down" : "up", std::llabs(delta));
+    }
+    prev = t.peer_window;
+    // The arithmetic of the ACK number: first byte + bytes (+ 1 when it also covers a FIN).
+    std::string sum;
+    if (t.ack == t.end_seq) {
+      sum = zh ? fmt::format("（= {} + {}）", t.first_seq, n) : fmt::format(" (= {} + {})", t.first_seq, n);
+    } else if (t.ack == t.end_seq + 1) {
+      sum = zh ? fmt::format("（= {} + {} + 1，FIN 占一个序号）", t.first_seq, n)
+               : fmt::format(" (= {} + {} + 1 for the FIN)", t.first_seq, n);
+    }
+    if (zh) {
+      o += fmt::format("；{}在 {} 后用 ACK {}{}确认，{}，通告窗口 {}{}。\n", who(peer, lang),
+                       duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
+                       t.ack_with_data ? "这个确认搭载在它自己的数据上" : "是一个单独的 ACK", win, change);
+    } else {
+      o += fmt::format("; the {} acknowledged them {} later with ACK {}{}, {}, "
+                       "advertising a window of {}{}.\n",
+                       who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
+                       t.ack_with_data ? "carried by its own data" : "in a bare ACK", win, change);
+    }
+    // The seed's misreading: a bare ACK right after the peer's data acknowledges that data.
+    if (!explained_ack_of_data && !t.ack_with_data && i > 0) {
+      explained_ack_of_data = true;
+      o += zh ? fmt::format("    注意：这个 ACK {} 确认的是{}的 {} 字节数据（{} + {}），而不是“确认对方的 ACK”——"
+                            "TCP 从不确认纯 ACK，纯 ACK 不占序号。\n",
+                            t.ack, who(t.from, lang), n, t.first_seq, n)
+              : fmt::format("    Note: this ACK {} acknowledges the {}'s {} data byte{} ({} + {}); it "
+                            "is not an acknowledgement of an ACK — a bare ACK takes no sequence "
+                            "number and is never acknowledged.\n",
+                            t.ack, who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, n);
+    }
+  }
+  if (r.turns_total > kShown) {
+    o += zh ? fmt::format("  …… 另有 {} 轮。\n", r.turns_total - kShown)
+            : fmt::format("  … and {} more round{}.\n", r.turns_total - kShown,
+                          r.turns_total - kShown == 1 ? "" : "s");
+  }
+}
+
+void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  // Many episodes (a lossy bulk transfer): a count by pattern, then the first few in detail.
+  constexpr std::size_t kShown = 3;
+  if (r.episodes.size() > kShown) {
+    std::size_t by_pattern[5] = {};
+    std::size_t acked = 0;
+    for (const auto& e : r.episodes) {
+      ++by_pattern[static_cast<int>(e.pattern)];
+      acked += e.acked;
+    }
+    if (zh) {
+      o += fmt::format("重传：{} 个报文段被发送了不止一次（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
+                       "其他 {} 个），其中 {} 个最终被确认。前 {} 个如下。\n",
+                       r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
+                       by_pattern[4], acked, kShown);
+    } else {
+      o += fmt::format("Retransmissions: {} segments were sent more than once ({} fast "
+                       "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
+                       "{} were finally acknowledged. The first {}:\n",
+                       r.episodes.size(), by_pattern[0], by_pattern[3],
+                       by_pattern[1] + by_pattern[2], by_pattern[4], acked, kShown);
+    }
+  }
+  for (std::size_t k = 0; k < r.episodes.size() && k < kShown; ++k) {
+    const RetransmissionEpisode& e = r.episodes[k];
+    auto gaps = e.intervals_s();
+    std::string what;
+    if (e.syn) {
+      what = zh ? fmt::format("{}的 {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK")
+                : fmt::format("the {}'s {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK");
+    } else if (e.len == 0) {
+      what = zh ? fmt::format("{}的 FIN（序号 {}）", who(e.from, lang), e.seq)
+                : fmt::format("the {}'s FIN (seq {})", who(e.from, lang), e.seq);
+    } else {
+      what = zh ? fmt::format("{}的报文段（序号 {}–{}，{} 字节）", who(e.from, lang), e.seq,
+                              e.seq + e.len - 1, e.len)
+                : fmt::format("the {}'s segment seq {}–{} ({} bytes)", who(e.from, lang), e.seq,
+                              e.seq + e.len - 1, e.len);
+    }
+    std::string list = gap_list(gaps);
+    if (zh) {
+      o += fmt::format("重传：{}从 {} 起共发送了 {} 次，{}。相邻两次发送的间隔（秒）：{}。", what,
+                       clock_time(e.sends_ns.front()), e.sends_ns.size(),
+                       e.acked ? "最终被确认" : "始终没有被确认", list);
+    } else {
+      o += fmt::format("Retransmission: {} was sent {} times from {} and {}. Gaps between sends "
+                       "(s): {}.",
+                       what, e.sends_ns.size(), clock_time(e.sends_ns.front()),
+                       e.acked ? "was finally acknowledged" : "was never acknowledged", list);
+    }
+    switch (e.pattern) {
+      case RetransmissionPattern::fast:
+        o += zh ? fmt::format(" 第一次重传发生在收到重复 ACK 之后（快速重传），距首次发送 {}。",
+                              duration(e.sends_ns[1] - e.sends_ns[0], lang))
+                : fmt::format(" The first resend followed duplicate ACKs (fast retransmit), {} after "
+                              "the original.",
+                              duration(e.sends_ns[1] - e.sends_ns[0], lang));
+        break;
+      case RetransmissionPattern::single:
+        o += zh ? " 只重传了一次。" : " It was resent once.";
+        break;
+      case RetransmissionPattern::exponential: {
+        bool tlp = gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
+        if (tlp) {
+          o += zh ? fmt::format(" 第一次重传在 {} 秒后、第二次又隔了同样的 {} 秒：第一次是尾部丢失探测（TLP，Linux "
+                                "在重传定时器到期前先发一次），之后才是 RTO 超时重传。",
+                                seconds3(gaps[0]), seconds3(gaps[1]))
+                  : fmt::format(" The first resend came {} s after the original and the second {} s "
+                                "after that: the first was a tail-loss probe (Linux sends one before "
+                                "the retransmission timer expires), the rest are RTO expiries.",
+                                seconds3(gaps[0]), seconds3(gaps[1]));
+        }
+        o += zh ? " 每次间隔大约翻倍：这是 RTO 的指数退避。"
+                : " Each gap is about twice the one before: the RTO backs off exponentially.";
+        if (e.capped_s) {
+          o += zh ? fmt::format(" 间隔增长到 {} 秒后不再翻倍：这是 Linux 的 RTO 上限（TCP_RTO_MAX，120 秒）。",
+                                seconds3(*e.capped_s))
+                  : fmt::format(" The gaps stop doubling at {} s: Linux's maximum RTO "
+                                "(TCP_RTO_MAX, 120 s).",
+                                seconds3(*e.capped_s));
+        }
+        break;
+      }
+      case RetransmissionPattern::linear_then_exponential:
+        o += zh ? " 开头几次间隔相同、随后翻倍：这是 Linux 6.x 的 SYN 重试方式（tcp_syn_linear_timeouts）。"
+                : " The first gaps are equal, then they double: Linux 6.x's SYN retry schedule "
+                  "(tcp_syn_linear_timeouts).";
+        break;
+      case RetransmissionPattern::irregular:
+        o += zh ? " 间隔没有规律。" : " The gaps follow no regular pattern.";
+        break;
+    }
+    if (!e.acked && !e.syn && e.pattern == RetransmissionPattern::exponential) {
+      double since = static_cast<double>(r.end_ns - e.sends_ns.front()) / 1e9;
+      o += zh ? fmt::format(" 按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
+                            "抓包在首次发送后 {} 秒结束。",
+                            fmt::format("{:.1f}", linux_give_up_seconds()), fmt::format("{:.1f}", since))
+              : fmt::format(" With Linux's default tcp_retries2 = 15 such a connection is abandoned "
+                            "about {:.1f} s after the first transmission; the capture ends {:.1f} s "
+                            "after it.",
+                            linux_give_up_seconds(), since);
+    }
+    if (e.syn && e.from == Side::client) {
+      o += zh ? "（SYN 的重试次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"
+              : " (SYN retries are bounded by net.ipv4.tcp_syn_retries, 6 by default.)";
+    }
+    o += "\n";
+  }
+}
+
+void stalls_and_keepalives(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  for (const auto& z : r.zero_window_stalls) {
+    std::int64_t end = z.end_ns >= 0 ? z.end_ns : r.end_ns;
+    if (zh) {
+      o += fmt::format("零窗口：{}在 {} 通告窗口为 0（接收缓冲区满，应用没有读取），{}{}。\n",
+                       who(z.from, lang), clock_time(z.start_ns),
+                       z.end_ns >= 0 ? "窗口在 " + duration(end - z.start_ns, lang) + " 后重新打开"
+                                     : "直到抓包结束都没有打开",
+                       "");
+    } else {
+      o += fmt::format("Zero window: the {} advertised a window of 0 at {} (its receive buffer was "
+                       "full: the application was not reading); {}.\n",
+                       who(z.from, lang), clock_time(z.start_ns),
+                       z.end_ns >= 0 ? "it reopened " + duration(end - z.start_ns, lang) + " later"
+                                     : "it was still closed when the capture ended");
+    }
+  }
+  std::uint64_t sent = r.client().keepalives + r.server().keepalives;
+  std::uint64_t answered = r.client().keepalive_acks + r.server().keepalive_acks;
+  if (sent && !r.zero_window_stalls.empty()) {
+    // Linux probes a zero window with an empty segment one byte below the next sequence
+    // number: tshark (and so the summary) counts those as keep-alives.
+    o += zh ? fmt::format("零窗口期间的 {} 个 keep-alive 其实是 Linux 的零窗口探测（不带数据，序号比下一个期望的序号少一），"
+                          "对方用零窗口 ACK 回应了 {} 个以外的探测。\n",
+                          sent, answered)
+            : fmt::format("The {} keep-alive{} seen are Linux's zero-window probes (an empty "
+                          "segment one byte below the next sequence number); {} were answered as "
+                          "keep-alives, the rest with zero-window ACKs.\n",
+                          sent, sent == 1 ? "" : "s", answered);
+  } else if (sent) {
+    o += zh ? fmt::format("保活：发送了 {} 个 keep-alive 探测，{} 个得到回应。\n", sent, answered)
+            : fmt::format("Keep-alive: {} probe{} sent, {} answered.\n", sent, sent == 1 ? "" : "s",
+                          answered);
+  }
+}
+
+void ending(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  const SideFacts& c = r.client();
+  const SideFacts& s = r.server();
+  if (r.closed_by) {
+    Side by = *r.closed_by;
+    const SideFacts& f = r.side[index(by)];
+    std::int64_t at = r.closed_with_rst ? f.first_rst_ns : f.first_fin_ns;
+    if (zh) {
+      o += fmt::format("结束：{}在 {} 先{}", who(by, lang), clock_time(at),
+                       r.closed_with_rst ? "发送 RST 中止了连接" : "发送 FIN 关闭了自己的方向");
+    } else {
+      o += fmt::format("Ending: the {} {} first at {}", who(by, lang),
+                       r.closed_with_rst ? "aborted with a RST" : "closed its side with a FIN",
+                       clock_time(at));
+    }
+    if (!r.closed_with_rst) {
+      std::uint32_t fin_seq = static_cast<std::uint32_t>(f.bytes + 1);
+      o += zh ? fmt::format("（FIN 的序号 {}，紧接在它的 {} 字节数据之后）", fin_seq, f.bytes)
+              : fmt::format(" (FIN at seq {}, right after its {} bytes of data)", fin_seq, f.bytes);
+    }
+    o += zh ? "。" : ". ";
+  }
+  switch (r.state) {
+    case ConnectionState::closed:
+      o += zh ? "双方都发送了 FIN，连接正常关闭。" : "Both sides sent FIN: the connection closed normally.";
+      break;
+    case ConnectionState::half_closed:
+      o += zh ? fmt::format("{}始终没有发送 FIN：抓包结束时连接处于半关闭状态。",
+                            who(other(r.closed_by.value_or(Side::client)), lang))
+              : fmt::format("The {} never sent a FIN: the connection is half-closed at the end of "
+                            "the capture.",
+                            who(other(r.closed_by.value_or(Side::client)), lang));
+      break;
+    case ConnectionState::reset:
+      o += zh ? "连接被 RST 终止。" : "A RST ended the connection.";
+      break;
+    case ConnectionState::open:
+      o += zh ? "抓包结束时连接仍然打开。" : "The connection was still open when the capture ended.";
+      break;
+    default:
+      break;
+  }
+  std::uint64_t bytes_after = r.bytes_after_first_fin();
+  if (bytes_after) {
+    o += zh ? fmt::format("第一个 FIN 之后对方又发送了 {} 字节。", bytes_after)
+            : fmt::format(" The other side sent {} more bytes after the first FIN.", bytes_after);
+  }
+  std::uint64_t c_un = c.bytes - std::min(c.bytes, c.acked_bytes);
+  std::uint64_t s_un = s.bytes - std::min(s.bytes, s.acked_bytes);
+  if (c_un || s_un) {
+    if (zh) {
+      o += fmt::format(" 未被确认的数据：客户端 {} 字节（共 {}，已确认 {}），服务端 {} 字节（共 {}）。", c_un,
+                       c.bytes, c.acked_bytes, s_un, s.bytes);
+    } else {
+      o += fmt::format(" Unacknowledged at the end: {} of the client's {} bytes ({} acknowledged) "
+                       "and {} of the server's {}.",
+                       c_un, c.bytes, c.acked_bytes, s_un, s.bytes);
+    }
+  } else if (c.bytes || s.bytes) {
+    o += zh ? fmt::format(" 全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes, s.bytes)
+            : fmt::format(" All data was acknowledged ({} bytes from the client, {} from the server).",
+                          c.bytes, s.bytes);
+  }
+  o += "\n";
+}
+
+}  // namespace
+
+double linux_give_up_seconds(int retries2) {
+  // tcp_model_timeout(): doubling from TCP_RTO_MIN up to TCP_RTO_MAX, then linear.
+  const double rto_min = 0.2;
+  const double rto_max = 120;
+  int boundary = static_cast<int>(std::log2(rto_max / rto_min));  // 9
+  if (retries2 <= boundary) return ((2 << retries2) - 1) * rto_min;
+  return ((2 << boundary) - 1) * rto_min + (retries2 - boundary) * rto_max;
+}
+
+std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i, Language lang) {
+  const ConnectionRecord& r = records[i];
+  const bool zh = lang == Language::zh;
+  std::string o;
+  std::uint64_t frames = r.client().frames + r.server().frames;
+  if (zh) {
+    o += fmt::format("连接 {}：客户端 {} → 服务端 {}，{} 个报文，从 {} 起持续 {}，状态：{}。\n", r.stream,
+                     endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
+                     clock_time(r.start_ns), duration(r.end_ns - r.start_ns, lang),
+                     state_text(r.state, lang));
+  } else {
+    o += fmt::format("Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n",
+                     r.stream, endpoint_text(r.client().endpoint),
+                     endpoint_text(r.server().endpoint), frames,
+                     duration(r.end_ns - r.start_ns, lang), clock_time(r.start_ns),
+                     to_string(r.state));
+  }
+  if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
+  handshake(o, r, lang);
+  if (r.state == ConnectionState::refused) return o;
+  rounds(o, r, lang);
+  episodes(o, r, lang);
+  stalls_and_keepalives(o, r, lang);
+  ending(o, r, lang);
+  return o;
+}
+
+}  // namespace tcplens
