@@ -4,10 +4,14 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
+
+#include <unistd.h>
 
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
+#include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
 
 namespace {
@@ -89,6 +93,25 @@ int main(int argc, char** argv) {
       explain_cmd->add_option("--stream", explain_stream, "Only this connection (tcp.stream)");
   explain_cmd->add_option("--lang", explain_lang, "Language")->check(CLI::IsMember({"en", "zh"}));
 
+  InputFlags print_in;
+  std::uint32_t print_stream = 0;
+  CLI::App* print_cmd = app.add_subcommand(
+      "print", "One line per TCP frame as tcpdump -nn prints it, with the verdicts in brackets");
+  print_in.add_to(print_cmd);
+  CLI::Option* print_stream_opt =
+      print_cmd->add_option("--stream", print_stream, "Only this connection (tcp.stream)");
+
+  InputFlags ladder_in;
+  std::uint32_t ladder_stream = 0;
+  std::string ladder_colour = "auto";
+  CLI::App* ladder_cmd =
+      app.add_subcommand("ladder", "A sequence diagram of each connection, one arrow per segment");
+  ladder_in.add_to(ladder_cmd);
+  CLI::Option* ladder_stream_opt =
+      ladder_cmd->add_option("--stream", ladder_stream, "Only this connection (tcp.stream)");
+  ladder_cmd->add_option("--color", ladder_colour, "Colour the verdicts")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
   InputFlags convert_in;
   std::string convert_out;
   CLI::App* convert_cmd =
@@ -135,6 +158,19 @@ int main(int argc, char** argv) {
     options.lang = explain_lang == "zh" ? Language::zh : Language::en;
     options.quiet = ctx.quiet = explain_in.quiet;
     return run_explain(options, ctx);
+  }
+  if (print_cmd->parsed() || ladder_cmd->parsed()) {
+    bool ladder = ladder_cmd->parsed();
+    InputFlags& in = ladder ? ladder_in : print_in;
+    if (!in.resolve(ladder ? "ladder" : "print")) return kExitUsage;
+    SegmentViewOptions options;
+    options.input = in.input;
+    CLI::Option* stream_option = ladder ? ladder_stream_opt : print_stream_opt;
+    if (stream_option->count() > 0) options.stream = ladder ? ladder_stream : print_stream;
+    options.quiet = ctx.quiet = in.quiet;
+    options.colour = ladder_colour == "always" ||
+                     (ladder_colour == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    return ladder ? run_ladder(options, ctx) : run_print(options, ctx);
   }
   if (convert_cmd->parsed()) {
     convert_out = convert_in.input.write_file;

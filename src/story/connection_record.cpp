@@ -1,6 +1,7 @@
 #include "story/connection_record.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace tcplens {
 
@@ -56,6 +57,17 @@ std::uint64_t ConnectionRecord::bytes_after_first_fin() const {
   return other_side.bytes > other_side.bytes_at_peer_fin
              ? other_side.bytes - other_side.bytes_at_peer_fin
              : 0;
+}
+
+std::string time_of_day(std::int64_t ns) {
+  std::int64_t s = ns / 1'000'000'000;
+  std::int64_t us = (ns % 1'000'000'000) / 1000;
+  std::int64_t day = ((s % 86400) + 86400) % 86400;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%06lld", static_cast<long long>(day / 3600),
+                static_cast<long long>(day / 60 % 60), static_cast<long long>(day % 60),
+                static_cast<long long>(us));
+  return buf;
 }
 
 std::string endpoint_text(const Endpoint& e) {

@@ -132,6 +132,9 @@ struct ConnectionRecord {
 
 inline constexpr std::size_t kMaxTurns = 64;
 
+// Time of day (UTC) as tcpdump prints it: "HH:MM:SS.uuuuuu".
+std::string time_of_day(std::int64_t ns);
+
 // "addr:port", IPv6 as "[addr]:port".
 std::string endpoint_text(const Endpoint& e);
 

@@ -9,14 +9,6 @@ namespace tcplens {
 
 namespace {
 
-// Wall-clock time of day (UTC), as tcpdump prints it.
-std::string clock_time(std::int64_t ns) {
-  std::int64_t s = ns / 1'000'000'000;
-  std::int64_t us = (ns % 1'000'000'000) / 1000;
-  std::int64_t day = ((s % 86400) + 86400) % 86400;
-  return fmt::format("{:02}:{:02}:{:02}.{:06}", day / 3600, day / 60 % 60, day % 60, us);
-}
-
 std::string duration(std::int64_t ns, Language lang) {
   double s = static_cast<double>(ns) / 1e9;
   const char* us = lang == Language::zh ? "微秒" : " µs";
@@ -87,14 +79,14 @@ void refused_before(std::string& o, const std::vector<ConnectionRecord>& all, st
       o += fmt::format(
           "在此之前，同一客户端端口的一次连接被拒绝（流 {}）：{} 发出的 SYN 在 {} 后收到 RST，"
           "说明当时服务端口上没有程序在监听；{} 后客户端才重新连接。\n",
-          p.stream, clock_time(p.start_ns), duration(answer, lang),
+          p.stream, time_of_day(p.start_ns), duration(answer, lang),
           duration(r.start_ns - p.start_ns, lang));
     } else {
       o += fmt::format(
           "Before it, an attempt from the same client port was refused (stream {}): the SYN sent "
           "at {} was answered by a RST {} later — nothing was listening on the port then. The "
           "client tried again {} later.\n",
-          p.stream, clock_time(p.start_ns), duration(answer, lang),
+          p.stream, time_of_day(p.start_ns), duration(answer, lang),
           duration(r.start_ns - p.start_ns, lang));
     }
   }
@@ -184,10 +176,10 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     std::uint64_t n = t.bytes();
     std::uint32_t last = t.end_seq - 1;
     if (zh) {
-      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", clock_time(t.start_ns), who(t.from, lang), n,
+      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", time_of_day(t.start_ns), who(t.from, lang), n,
                        t.first_seq, last, t.segments > 1 ? fmt::format("，{} 个报文段", t.segments) : "");
     } else {
-      o += fmt::format("  - {} the {} sent {} byte{} (seq {}–{}{})", clock_time(t.start_ns),
+      o += fmt::format("  - {} the {} sent {} byte{} (seq {}–{}{})", time_of_day(t.start_ns),
                        who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, last,
                        t.segments > 1 ? fmt::format(", {} segments", t.segments) : "");
     }
@@ -284,12 +276,12 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     std::string list = gap_list(gaps);
     if (zh) {
       o += fmt::format("重传：{}从 {} 起共发送了 {} 次，{}。相邻两次发送的间隔（秒）：{}。", what,
-                       clock_time(e.sends_ns.front()), e.sends_ns.size(),
+                       time_of_day(e.sends_ns.front()), e.sends_ns.size(),
                        e.acked ? "最终被确认" : "始终没有被确认", list);
     } else {
       o += fmt::format("Retransmission: {} was sent {} times from {} and {}. Gaps between sends "
                        "(s): {}.",
-                       what, e.sends_ns.size(), clock_time(e.sends_ns.front()),
+                       what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
                        e.acked ? "was finally acknowledged" : "was never acknowledged", list);
     }
     switch (e.pattern) {
@@ -358,14 +350,14 @@ void stalls_and_keepalives(std::string& o, const ConnectionRecord& r, Language l
     std::int64_t end = z.end_ns >= 0 ? z.end_ns : r.end_ns;
     if (zh) {
       o += fmt::format("零窗口：{}在 {} 通告窗口为 0（接收缓冲区满，应用没有读取），{}{}。\n",
-                       who(z.from, lang), clock_time(z.start_ns),
+                       who(z.from, lang), time_of_day(z.start_ns),
                        z.end_ns >= 0 ? "窗口在 " + duration(end - z.start_ns, lang) + " 后重新打开"
                                      : "直到抓包结束都没有打开",
                        "");
     } else {
       o += fmt::format("Zero window: the {} advertised a window of 0 at {} (its receive buffer was "
                        "full: the application was not reading); {}.\n",
-                       who(z.from, lang), clock_time(z.start_ns),
+                       who(z.from, lang), time_of_day(z.start_ns),
                        z.end_ns >= 0 ? "it reopened " + duration(end - z.start_ns, lang) + " later"
                                      : "it was still closed when the capture ended");
     }
@@ -398,12 +390,12 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
     const SideFacts& f = r.side[index(by)];
     std::int64_t at = r.closed_with_rst ? f.first_rst_ns : f.first_fin_ns;
     if (zh) {
-      o += fmt::format("结束：{}在 {} 先{}", who(by, lang), clock_time(at),
+      o += fmt::format("结束：{}在 {} 先{}", who(by, lang), time_of_day(at),
                        r.closed_with_rst ? "发送 RST 中止了连接" : "发送 FIN 关闭了自己的方向");
     } else {
       o += fmt::format("Ending: the {} {} first at {}", who(by, lang),
                        r.closed_with_rst ? "aborted with a RST" : "closed its side with a FIN",
-                       clock_time(at));
+                       time_of_day(at));
     }
     if (!r.closed_with_rst) {
       std::uint32_t fin_seq = static_cast<std::uint32_t>(f.bytes + 1);
@@ -475,13 +467,13 @@ std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i,
   if (zh) {
     o += fmt::format("连接 {}：客户端 {} → 服务端 {}，{} 个报文，从 {} 起持续 {}，状态：{}。\n", r.stream,
                      endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
-                     clock_time(r.start_ns), duration(r.end_ns - r.start_ns, lang),
+                     time_of_day(r.start_ns), duration(r.end_ns - r.start_ns, lang),
                      state_text(r.state, lang));
   } else {
     o += fmt::format("Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n",
                      r.stream, endpoint_text(r.client().endpoint),
                      endpoint_text(r.server().endpoint), frames,
-                     duration(r.end_ns - r.start_ns, lang), clock_time(r.start_ns),
+                     duration(r.end_ns - r.start_ns, lang), time_of_day(r.start_ns),
                      to_string(r.state));
   }
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);

@@ -1,0 +1,53 @@
+#include "cli/segment_commands.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "render/ladder.hpp"
+#include "render/output_buffer.hpp"
+#include "render/print_writer.hpp"
+
+namespace tcplens {
+
+namespace {
+int finish(OutputBuffer& out, const RunResult& result, bool quiet) {
+  out.flush();
+  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
+  if (!quiet && result.exit_status != kExitUsage) {
+    fmt::print(stderr, "{}\n", account_line(result.account));
+  }
+  return result.exit_status;
+}
+}  // namespace
+
+int run_print(const SegmentViewOptions& options, const RunContext& ctx) {
+  OutputBuffer out(STDOUT_FILENO);
+  TcpAnalyzer analyzer;
+  auto sink = [&](const AnalysedFrame& f) {
+    if (options.stream && f.verdict->stream != *options.stream) return true;
+    append_print_line(out.raw(), f.ts_ns, *f.segment, *f.verdict);
+    out.maybe_flush();
+    return !out.closed();
+  };
+  RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
+  return finish(out, result, options.quiet);
+}
+
+int run_ladder(const SegmentViewOptions& options, const RunContext& ctx) {
+  TcpAnalyzer analyzer;
+  LadderWriter ladder(options.colour, options.stream);
+  auto sink = [&](const AnalysedFrame& f) {
+    ladder.add(*f.segment, *f.verdict, f.ts_ns);
+    return true;
+  };
+  RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
+  OutputBuffer out(STDOUT_FILENO);
+  if (options.stream && !ladder.found() && result.account.frames_read > 0) {
+    fmt::print(stderr, "tcplens: ladder: no stream {} in the input\n", *options.stream);
+    return kExitUsage;
+  }
+  ladder.finish(out.raw());
+  return finish(out, result, options.quiet);
+}
+
+}  // namespace tcplens

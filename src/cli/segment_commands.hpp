@@ -1,0 +1,20 @@
+// Commands that show segments: `print` (tcpdump-style lines) and `ladder` (sequence diagrams).
+#pragma once
+
+#include <optional>
+
+#include "cli/pipeline.hpp"
+
+namespace tcplens {
+
+struct SegmentViewOptions {
+  InputOptions input;
+  std::optional<std::uint32_t> stream;
+  bool quiet = false;
+  bool colour = false;
+};
+
+int run_print(const SegmentViewOptions& options, const RunContext& ctx);
+int run_ladder(const SegmentViewOptions& options, const RunContext& ctx);
+
+}  // namespace tcplens
