@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "render/json.hpp"
 
 namespace tcplens {
@@ -56,6 +58,59 @@ std::string human_seconds(std::int64_t ns) {
   if (s < 1e-3) return fmt::format("{:.0f}us", s * 1e6);
   if (s < 1) return fmt::format("{:.1f}ms", s * 1e3);
   return fmt::format("{:.2f}s", s);
+}
+
+void time_json(JsonBuilder& j, const DirectionDiagnosis& d) {
+  if (!d.carried_data) {
+    j.null();
+    return;
+  }
+  const TimeBreakdown& t = d.time;
+  j.begin_object();
+  j.key("sending").seconds(t.sending);
+  j.key("receive_window_limited").seconds(t.receive_window_limited);
+  j.key("zero_window").seconds(t.zero_window);
+  j.key("loss_recovery").seconds(t.loss_recovery);
+  j.key("waiting_for_peer").seconds(t.waiting_for_peer);
+  j.key("idle").seconds(t.idle);
+  j.end_object();
+}
+
+void diagnosis_json(JsonBuilder& j, const Diagnosis& d) {
+  j.key("diagnosis").begin_object();
+  j.key("verdict").value(to_string(d.verdict));
+  j.key("reason").value(d.reason);
+  j.key("time").begin_object();
+  j.key("client_to_server");
+  time_json(j, d.dir[0]);
+  j.key("server_to_client");
+  time_json(j, d.dir[1]);
+  j.end_object();
+  j.key("max_in_flight").begin_object();
+  j.key("client_to_server").value(d.dir[0].max_in_flight);
+  j.key("server_to_client").value(d.dir[1].max_in_flight);
+  j.end_object();
+  j.key("sack").begin_object();
+  for (int i = 0; i < 2; ++i) {
+    const DirectionDiagnosis& x = d.dir[i];
+    j.key(i == 0 ? "client_to_server" : "server_to_client").begin_object();
+    j.key("blocks").value(x.sack_blocks);
+    j.key("dsack_blocks").value(x.dsack_blocks);
+    j.key("holes").value(x.holes);
+    j.key("holes_filled_by_retransmission").value(x.hole_fills);
+    j.key("spurious_retransmissions_proven").value(x.spurious_proven);
+    j.end_object();
+  }
+  j.end_object();
+  j.key("above_offload").value(d.above_offload);
+  j.key("largest_segment").value(std::uint64_t{d.largest_segment});
+  j.key("vantage");
+  if (d.vantage) {
+    j.value(*d.vantage == 0 ? "client" : "server");
+  } else {
+    j.null();
+  }
+  j.end_object();
 }
 
 }  // namespace
@@ -127,21 +182,30 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   j.end_object();
   j.key("duration_s").seconds(r.end_ns - r.start_ns);
   j.key("frames").value(r.client().frames + r.server().frames);
+  diagnosis_json(j, r.diagnosis);
   j.end_object();
 }
 
 void append_summary_table(std::string& out, const std::vector<ConnectionRecord>& records) {
-  fmt::format_to(std::back_inserter(out), "{:>6}  {:<28} {:<28} {:<11} {:>9} {:>8} {:>8} {:>6} {:>9}\n",
-                 "stream", "client", "server", "state", "duration", "c>s", "s>c", "retx",
-                 "rtt");
-  for (const auto& r : records) {
+  // The troubled connections first, marked; then the rest, each group in stream order.
+  std::vector<const ConnectionRecord*> order;
+  for (const auto& r : records) order.push_back(&r);
+  std::stable_partition(order.begin(), order.end(),
+                        [](const ConnectionRecord* r) { return troubled(r->diagnosis.verdict); });
+  fmt::format_to(std::back_inserter(out),
+                 "  {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n", "stream",
+                 "client", "server", "state", "duration", "c>s", "s>c", "retx", "rtt", "verdict");
+  for (const ConnectionRecord* p : order) {
+    const ConnectionRecord& r = *p;
     fmt::format_to(std::back_inserter(out),
-                   "{:>6}  {:<28} {:<28} {:<11} {:>9} {:>8} {:>8} {:>6} {:>9}\n", r.stream,
+                   "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n",
+                   troubled(r.diagnosis.verdict) ? '!' : ' ', r.stream,
                    endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
                    to_string(r.state), human_seconds(r.end_ns - r.start_ns),
                    human_bytes(r.client().bytes), human_bytes(r.server().bytes),
                    r.retransmissions,
-                   r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"));
+                   r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"),
+                   to_string(r.diagnosis.verdict));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flow/connection.hpp"
+#include "story/diagnosis.hpp"
 
 namespace tcplens {
 
@@ -124,6 +125,7 @@ struct ConnectionRecord {
   std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
   std::uint64_t rtt_samples = 0;
   std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
+  Diagnosis diagnosis;
 
   const SideFacts& client() const { return side[0]; }
   const SideFacts& server() const { return side[1]; }

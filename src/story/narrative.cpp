@@ -448,6 +448,73 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   o += "\n";
 }
 
+std::string verdict_text(DiagnosisVerdict v, Language lang) {
+  if (lang == Language::en) return std::string(to_string(v));
+  switch (v) {
+    case DiagnosisVerdict::healthy: return "健康";
+    case DiagnosisVerdict::refused: return "被拒绝";
+    case DiagnosisVerdict::unanswered: return "无应答";
+    case DiagnosisVerdict::peer_unreachable: return "对端不可达";
+    case DiagnosisVerdict::loss_limited: return "受丢包限制";
+    case DiagnosisVerdict::receive_window_limited: return "受接收窗口限制";
+    case DiagnosisVerdict::zero_window_stalled: return "因零窗口停滞";
+    case DiagnosisVerdict::application_limited: return "受应用限制";
+    case DiagnosisVerdict::reset: return "被重置";
+  }
+  return "";
+}
+
+void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  const Diagnosis& d = r.diagnosis;
+  o += zh ? fmt::format("诊断：{}。", verdict_text(d.verdict, lang))
+          : fmt::format("Diagnosis: {}.", verdict_text(d.verdict, lang));
+  for (int i = 0; i < 2; ++i) {
+    const DirectionDiagnosis& x = d.dir[i];
+    if (!x.carried_data) continue;
+    const TimeBreakdown& t = x.time;
+    auto sec = [](std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9); };
+    Side from = i == 0 ? Side::client : Side::server;
+    if (zh) {
+      o += fmt::format(" {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待对方 {}，"
+                       "空闲 {}；在途数据最多 {} 字节。",
+                       who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
+                       sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
+                       x.max_in_flight);
+    } else {
+      o += fmt::format(" Of the {}'s {} s sending: {} s sending, {} s limited by the receive "
+                       "window, {} s zero window, {} s recovering from loss, {} s waiting for the "
+                       "peer, {} s idle; at most {} bytes in flight.",
+                       who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
+                       sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer),
+                       sec(t.idle), x.max_in_flight);
+    }
+    if (x.sack_blocks || x.dsack_blocks) {
+      o += zh ? fmt::format(" 对方的 SACK 块 {} 个，揭示了 {} 个空洞，重传填补了 {} 个；D-SACK {} 个，证明 {} 次重传是多余的。",
+                            x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven)
+              : fmt::format(" The peer sent {} SACK blocks revealing {} holes, {} filled by "
+                            "retransmissions; {} D-SACK blocks proved {} retransmissions "
+                            "unnecessary.",
+                            x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven);
+    }
+  }
+  if (d.above_offload) {
+    o += zh ? fmt::format(" 最大的报文段有 {} 字节，超过协商的 MSS：抓包点在分段卸载（TSO/GSO/GRO）之上，这不是异常。",
+                          d.largest_segment)
+            : fmt::format(" The largest segment carried {} bytes, more than the negotiated MSS: the "
+                          "capture was taken above segmentation offload (TSO/GSO/GRO), which is "
+                          "not an anomaly.",
+                          d.largest_segment);
+  }
+  if (d.vantage) {
+    Side near = *d.vantage == 0 ? Side::client : Side::server;
+    o += zh ? fmt::format(" 从确认的时延看，抓包点靠近{}。", who(near, lang))
+            : fmt::format(" The ACK timing shows the capture was taken next to the {}.",
+                          who(near, lang));
+  }
+  o += "\n";
+}
+
 }  // namespace
 
 double linux_give_up_seconds(int retries2) {
@@ -478,11 +545,13 @@ std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i,
   }
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
   handshake(o, r, lang);
-  if (r.state == ConnectionState::refused) return o;
-  rounds(o, r, lang);
-  episodes(o, r, lang);
-  stalls_and_keepalives(o, r, lang);
-  ending(o, r, lang);
+  if (r.state != ConnectionState::refused) {
+    rounds(o, r, lang);
+    episodes(o, r, lang);
+    stalls_and_keepalives(o, r, lang);
+    ending(o, r, lang);
+  }
+  diagnosis(o, r, lang);
   return o;
 }
 

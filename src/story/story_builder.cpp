@@ -156,6 +156,7 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
   }
 
   track_segment(t, d, s, v, ts);
+  t.diagnosis.add(s, v, ts);
 }
 
 void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verdict& v,
@@ -256,6 +257,7 @@ ConnectionRecord StoryBuilder::complete(Tracker& t) {
   for (auto& e : r.episodes) classify_episode(e);
   std::stable_sort(r.episodes.begin(), r.episodes.end(),
                    [](const auto& a, const auto& b) { return a.sends_ns[0] < b.sends_ns[0]; });
+  r.diagnosis = t.diagnosis.finish(r, t.client_direction);
   if (!t.rtt_ns.empty()) {
     auto mid = t.rtt_ns.begin() + static_cast<std::ptrdiff_t>(t.rtt_ns.size() / 2);
     std::nth_element(t.rtt_ns.begin(), mid, t.rtt_ns.end());

@@ -39,6 +39,7 @@ class StoryBuilder {
     std::vector<std::int64_t> rtt_ns;
     std::uint32_t rtt_stride = 1;  // keep every stride-th sample once the cap is reached
     std::uint64_t rtt_seen = 0;
+    DiagnosisTracker diagnosis;
   };
 
   void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);

@@ -17,14 +17,25 @@ for tool in tcpdump tshark nft ip tc iptables python3; do
   command -v $tool >/dev/null || { echo "record.sh: $tool is missing (apt-get install -y iptables / tcpdump / tshark / nftables / iproute2)" >&2; exit 1; }
 done
 here=$(cd "$(dirname "$0")" && pwd)
+# Scenarios that keep the new namespace's default lo (MTU 65536, TSO/GSO/GRO
+# on) instead of MTU 1500 with segmentation offload off: their captures show
+# GSO super-packets (frames much larger than the MSS), as a host capture on a
+# NIC with TSO does.  Add names with LAB_KEEP_LO_DEFAULTS="name1 name2".
+keep_lo_defaults="offload ${LAB_KEEP_LO_DEFAULTS:-}"
 mkdir -p "$out"
 for name in "$@"; do
   ns=lab-$name-$$
   ip netns add "$ns"
   ip netns exec "$ns" ip link set lo up
-  # segments as a real NIC would carry them: 1500-byte MTU, no segmentation offload
-  ip netns exec "$ns" ip link set lo mtu 1500
-  ip netns exec "$ns" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
+  # segments as a real NIC would carry them: 1500-byte MTU, no segmentation
+  # offload -- except for the scenarios in $keep_lo_defaults (see above)
+  case " $keep_lo_defaults " in
+    *" $name "*) ;;
+    *)
+      ip netns exec "$ns" ip link set lo mtu 1500
+      ip netns exec "$ns" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || true
+      ;;
+  esac
   ip netns exec "$ns" tcpdump -i lo -s 262144 -U -w "$out/$name.pcap" tcp 2>/dev/null &
   cap=$!
   sleep 1

@@ -834,5 +834,108 @@ def keepidle6():
             "keepintvl_s": 1, "client_port": 40950, "server_port": 8950}
 
 
+def slowreader():
+    """A 300 KB upload to port 9100 whose reader has SO_RCVBUF 16384 (set on
+    the listener before listen(), so no window scaling is offered and the
+    window stays small) and reads steadily but slowly: recv() of at most
+    4096 bytes, then 10 ms of sleep (~400 KB/s).  The sender is limited by
+    the receiver's advertised window for most of the transfer: the window
+    stays small but (nearly always) non-zero.  Then the server answers and
+    both close."""
+    nft_reset()
+    total, rcvbuf, chunk, pause = 300 * 1024, 16384, 4096, 0.010
+    srv = listener(9100, rcvbuf=rcvbuf)
+    got, reads = [], [0]
+
+    def serve():
+        c, _ = srv.accept()
+        n = 0
+        while n < total:
+            d = c.recv(chunk)
+            if not d:
+                break
+            n += len(d)
+            reads[0] += 1
+            time.sleep(pause)
+        c.sendall(b"OK")
+        c.close()
+        got.append(n)
+    th = bg(serve)
+    c = client(9100, 41100)
+    t0 = time.time()
+    c.sendall(b"w" * total)
+    c.recv(2)
+    took = round(time.time() - t0, 2)
+    c.close()
+    th.join(20)
+    time.sleep(0.5)
+    return {"scenario": "slowreader", "bytes": total, "received": got[0] if got else None,
+            "rcvbuf": rcvbuf, "rcvbuf_effective": srv.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+            "read_pattern": "recv(%d) then sleep %d ms" % (chunk, pause * 1000),
+            "reads": reads[0], "transfer_s": took, "client_port": 41100, "server_port": 9100}
+
+
+def offload():
+    """A 500 KB upload to port 9200 recorded with lo's defaults of a new
+    namespace (MTU 65536, TSO/GSO/GRO on: record.sh leaves them for this
+    scenario).  The client sets TCP_MAXSEG 1460 before connect(), so its SYN
+    advertises MSS 1460 as on a 1500-byte Ethernet NIC (without it the MSS
+    on this lo would be 65495 and no segment could exceed it, GSO packets
+    being at most 64 KB); TCP then hands lo GSO packets of many MSS-sized
+    segments, which the capture shows as single frames of up to ~64 KB, as
+    a host capture on a NIC with TSO does.  Then the server answers and both
+    close."""
+    nft_reset()
+    total, mss = 500 * 1024, 1460
+    got = []
+    th = upload_server(9200, total, got)
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
+    c.bind((HOST4, 41500))
+    c.settimeout(30)
+    c.connect((HOST4, 9200))
+    c.sendall(b"t" * total)
+    c.recv(2)
+    c.close()
+    th.join(20)
+    time.sleep(0.5)
+    return {"scenario": "offload", "bytes": total, "received": got[0] if got else None,
+            "client_tcp_maxseg": mss, "lo": "namespace defaults (MTU 65536, TSO/GSO/GRO on)",
+            "client_port": 41500, "server_port": 9200}
+
+
+def appidle():
+    """An application-limited connection to port 9350: a 100-byte request
+    answered by 1000 bytes, then 3 s of silence (no keep-alives: SO_KEEPALIVE
+    off), a second 100-byte request answered by 1000 bytes, then the client
+    closes and the server closes after reading EOF."""
+    nft_reset()
+    srv = listener(9350)
+    idle = 3.0
+
+    def serve():
+        c, _ = srv.accept()
+        while True:
+            d = recv_exact(c, 100)
+            if len(d) < 100:
+                break
+            c.sendall(b"R" * 1000)
+        c.close()
+    th = bg(serve)
+    c = client(9350, 41300)
+    c.sendall(b"q" * 100)
+    a = len(recv_exact(c, 1000))
+    time.sleep(idle)
+    c.sendall(b"q" * 100)
+    b = len(recv_exact(c, 1000))
+    c.close()
+    th.join(5)
+    time.sleep(0.5)
+    return {"scenario": "appidle", "rounds": 2, "request_bytes": 100, "answer_bytes": 1000,
+            "answers_received": [a, b], "idle_s": idle, "keepalive": False,
+            "client_port": 41300, "server_port": 9350, "closed_by": "client"}
+
+
 if __name__ == "__main__":
     print(json.dumps(globals()[sys.argv[1]]()))

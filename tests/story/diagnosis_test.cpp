@@ -1,0 +1,142 @@
+// The diagnosis on kernel recordings whose cause is known by construction.
+#include "story/diagnosis.hpp"
+
+#include <gtest/gtest.h>
+
+#include "analysis/tcp_analyzer.hpp"
+#include "cli/pipeline.hpp"
+#include "decode/decode.hpp"
+#include "story/story_builder.hpp"
+
+namespace tcplens {
+namespace {
+
+std::vector<ConnectionRecord> records_of(const std::string& path) {
+  std::string error;
+  auto src = open_input(path, TextOptions{}, error);
+  EXPECT_TRUE(src) << path << ": " << error;
+  if (!src) return {};
+  TcpAnalyzer analyzer;
+  StoryBuilder story;
+  RawFrame raw;
+  Segment seg;
+  std::uint64_t n = 0;
+  while (src->next(raw) == ReadStatus::frame) {
+    ++n;
+    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
+    story.add(seg, analyzer.analyze(seg, raw.ts_ns, n), raw.ts_ns);
+  }
+  return story.finish();
+}
+std::string lab(const std::string& n) {
+  return std::string(TCPLENS_SOURCE_DIR) + "/tests/data/lab/" + n + ".pcap";
+}
+std::string shared_lab(const std::string& n) {
+  return std::string(TCPLENS_SHARED_DIR) + "/lab/captures/" + n + ".pcap";
+}
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+// Every direction that sent data: the six parts add up to its active time (first data to the
+// connection's last frame).
+void expect_breakdowns_add_up(const ConnectionRecord& r) {
+  for (const auto& d : r.diagnosis.dir) {
+    if (!d.carried_data) continue;
+    EXPECT_EQ(d.time.total(), r.end_ns - d.first_data_ns) << "stream " << r.stream;
+  }
+}
+
+TEST(Diagnosis, SlowReaderIsReceiveWindowLimited) {
+  auto recs = records_of(lab("slowreader"));
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].diagnosis.verdict, DiagnosisVerdict::receive_window_limited)
+      << recs[0].diagnosis.reason;
+  expect_breakdowns_add_up(recs[0]);
+}
+
+TEST(Diagnosis, PausedReaderIsZeroWindowStalledForAboutItsPause) {
+  auto recs = records_of(shared_lab("zerowin"));
+  ASSERT_EQ(recs.size(), 1u);
+  const Diagnosis& d = recs[0].diagnosis;
+  EXPECT_EQ(d.verdict, DiagnosisVerdict::zero_window_stalled) << d.reason;
+  double stalled = seconds(d.dir[0].time.zero_window);  // the client's data met the zero window
+  EXPECT_GT(stalled, 3.0 * 0.8);                          // the reader paused 3 s (truth.json)
+  EXPECT_LT(stalled, 3.0 * 1.05);
+  expect_breakdowns_add_up(recs[0]);
+}
+
+TEST(Diagnosis, RandomDropsMakeATransferLossLimited) {
+  for (const std::string& path : {shared_lab("bulkloss"), lab("sack")}) {
+    auto recs = records_of(path);
+    ASSERT_EQ(recs.size(), 1u);
+    const Diagnosis& d = recs[0].diagnosis;
+    EXPECT_EQ(d.verdict, DiagnosisVerdict::loss_limited) << path << ": " << d.reason;
+    EXPECT_GT(d.dir[0].time.loss_recovery, 0) << path;
+    EXPECT_GT(d.dir[0].holes, 0u) << path;
+    EXPECT_GT(d.dir[0].hole_fills, 0u) << path;
+    EXPECT_GT(d.dir[0].max_in_flight, 0u) << path;
+    expect_breakdowns_add_up(recs[0]);
+  }
+}
+
+TEST(Diagnosis, BlackholedPeerIsUnreachable) {
+  auto recs = records_of(shared_lab("seed"));
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].diagnosis.verdict, DiagnosisVerdict::refused);
+  const Diagnosis& d = recs[1].diagnosis;
+  EXPECT_EQ(d.verdict, DiagnosisVerdict::peer_unreachable) << d.reason;
+  EXPECT_GT(d.dir[0].time.waiting_for_peer, d.dir[0].time.total() / 2);
+  expect_breakdowns_add_up(recs[1]);
+}
+
+TEST(Diagnosis, KeepAlivesOnlyIsApplicationLimited) {
+  for (const std::string& path : {shared_lab("keepalive"), lab("keepidle6"), lab("appidle")}) {
+    auto recs = records_of(path);
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_EQ(recs[0].diagnosis.verdict, DiagnosisVerdict::application_limited)
+        << path << ": " << recs[0].diagnosis.reason;
+    expect_breakdowns_add_up(recs[0]);
+  }
+}
+
+TEST(Diagnosis, OffloadedCaptureIsRecognised) {
+  auto with = records_of(lab("offload"));
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_TRUE(with[0].diagnosis.above_offload);
+  EXPECT_GT(with[0].diagnosis.largest_segment, 1460u);
+  auto without = records_of(shared_lab("bulkloss"));  // recorded with offload off
+  EXPECT_FALSE(without[0].diagnosis.above_offload);
+  EXPECT_EQ(without[0].diagnosis.largest_segment, 1448u);
+}
+
+TEST(Diagnosis, RefusedUnansweredAndReset) {
+  auto syn = records_of(lab("synretry"));
+  EXPECT_EQ(syn[0].diagnosis.verdict, DiagnosisVerdict::unanswered);
+  auto rst = records_of(lab("rstabort"));
+  for (const auto& r : rst) EXPECT_EQ(r.diagnosis.verdict, DiagnosisVerdict::reset);
+}
+
+TEST(Diagnosis, VantageFromAckTiming) {
+  // Zeek's range download was captured next to the server: its ACKs of the client's data pass
+  // the capture point within a millisecond, the client's take a full round trip.
+  auto recs = records_of(std::string(TCPLENS_SHARED_DIR) + "/real/http206_a.pcap");
+  ASSERT_FALSE(recs.empty());
+  ASSERT_TRUE(recs[0].diagnosis.vantage);
+  EXPECT_EQ(*recs[0].diagnosis.vantage, 1);
+  auto loop = records_of(shared_lab("bulkloss"));  // loopback: no side is nearer
+  EXPECT_FALSE(loop[0].diagnosis.vantage);
+}
+
+TEST(Diagnosis, BreakdownsAddUpOnEveryRealCapture) {
+  for (const char* name : {"email_troubles.pcap", "espn_fail.pcapng", "http206_b.pcap",
+                           "ftp_upload_failed.pcap", "tcp_reassembly.pcap", "ssh_dups.pcap"}) {
+    auto recs = records_of(std::string(TCPLENS_SHARED_DIR) + "/real/" + name);
+    ASSERT_FALSE(recs.empty()) << name;
+    for (const auto& r : recs) {
+      expect_breakdowns_add_up(r);
+      EXPECT_FALSE(r.diagnosis.reason.empty()) << name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tcplens
