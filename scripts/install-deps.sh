@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build pkg-config python3
   libpcap-dev libcli11-dev libfmt-dev libgtest-dev
-  tshark tcpdump iproute2 nftables iptables ethtool
+  tshark tcpdump iproute2 nftables iptables ethtool chromium
 )
 missing=()
 for p in "${packages[@]}"; do

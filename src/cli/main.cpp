@@ -11,6 +11,7 @@
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
+#include "cli/picture_commands.hpp"
 #include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
 
@@ -112,6 +113,31 @@ int main(int argc, char** argv) {
   ladder_cmd->add_option("--color", ladder_colour, "Colour the verdicts")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
+  InputFlags graph_in;
+  GraphCommandOptions graph;
+  std::string graph_kind = "tsg";
+  std::string graph_from;
+  CLI::App* graph_cmd = app.add_subcommand(
+      "graph", "An SVG picture of one direction of one connection (time-sequence, RTT, goodput)");
+  graph_in.add_to(graph_cmd);
+  graph_cmd->add_option("--stream", graph.stream, "The connection (tcp.stream)")->required();
+  graph_cmd->add_option("-o,--output", graph.out_path, "The SVG file to write")->required();
+  graph_cmd->add_option("--kind", graph_kind, "tsg (time-sequence), rtt or throughput")
+      ->check(CLI::IsMember({"tsg", "rtt", "throughput"}));
+  graph_cmd->add_option("--from", graph_from, "Whose data: client or server (default: the busier)")
+      ->check(CLI::IsMember({"client", "server"}));
+
+  InputFlags report_in;
+  ReportOptions report;
+  std::string report_lang = "en";
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "One self-contained HTML report: all connections, the troubled ones in detail");
+  report_in.add_to(report_cmd);
+  report_cmd->add_option("-o,--output", report.out_path, "The HTML file to write")->required();
+  report_cmd->add_option("--top", report.top, "Connections shown in detail (default 20)");
+  report_cmd->add_option("--lang", report_lang, "Language of the stories")
+      ->check(CLI::IsMember({"en", "zh"}));
+
   InputFlags convert_in;
   std::string convert_out;
   CLI::App* convert_cmd =
@@ -171,6 +197,23 @@ int main(int argc, char** argv) {
     options.colour = ladder_colour == "always" ||
                      (ladder_colour == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
     return ladder ? run_ladder(options, ctx) : run_print(options, ctx);
+  }
+  if (graph_cmd->parsed()) {
+    if (!graph_in.resolve("graph")) return kExitUsage;
+    graph.input = graph_in.input;
+    graph.kind = graph_kind == "rtt"          ? GraphKind::rtt
+                 : graph_kind == "throughput" ? GraphKind::throughput
+                                              : GraphKind::time_sequence;
+    if (!graph_from.empty()) graph.from = graph_from;
+    graph.quiet = ctx.quiet = graph_in.quiet;
+    return run_graph(graph, ctx);
+  }
+  if (report_cmd->parsed()) {
+    if (!report_in.resolve("report")) return kExitUsage;
+    report.input = report_in.input;
+    report.lang = report_lang == "zh" ? Language::zh : Language::en;
+    report.quiet = ctx.quiet = report_in.quiet;
+    return run_report(report, ctx);
   }
   if (convert_cmd->parsed()) {
     convert_out = convert_in.input.write_file;

@@ -68,7 +68,7 @@ void LadderWriter::add(const Segment& s, const Verdict& v, std::int64_t ts_ns) {
     l.right = v.connection->second;
     l.start_ns = ts_ns;
   }
-  if (l.lines.size() >= kLadderMaxFrames) {
+  if (l.lines.size() >= max_frames_) {
     ++l.more;
     return;
   }

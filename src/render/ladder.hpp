@@ -20,8 +20,9 @@ inline constexpr std::size_t kLadderMaxFrames = 20000;
 
 class LadderWriter {
  public:
-  LadderWriter(bool colour, std::optional<std::uint32_t> stream)
-      : colour_(colour), only_(stream) {}
+  LadderWriter(bool colour, std::optional<std::uint32_t> stream,
+               std::size_t max_frames = kLadderMaxFrames)
+      : colour_(colour), only_(stream), max_frames_(max_frames) {}
   void add(const Segment& s, const Verdict& v, std::int64_t ts_ns);
   // All ladders, in stream order.
   void finish(std::string& out);
@@ -37,6 +38,7 @@ class LadderWriter {
   };
   bool colour_;
   std::optional<std::uint32_t> only_;
+  std::size_t max_frames_;
   std::vector<Ladder> ladders_;  // by stream
 };
 

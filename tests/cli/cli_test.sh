@@ -81,6 +81,25 @@ check "text rows: 30" test "$(($(wc -l <"$dir/seedtext.tsv") - 1))" -eq 30
 "$tcplens" frames -q --date 2018-06-01 "$text/sender.txt" | sed -n 2p >"$dir/dated"
 check "--date sets the day" grep -q "^1	152789603" "$dir/dated"
 
+# Graphs: each kind is well-formed SVG with a title, a legend and something drawn.
+for kind in tsg rtt throughput; do
+  "$tcplens" graph -q "$bulk" --stream 0 --kind $kind -o "$dir/$kind.svg"
+  check "graph --kind $kind is SVG with title, legend and data" python3 - "$dir/$kind.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == ns + "svg"
+assert root.find(ns + "title").text.startswith("Stream 0")
+drawn = [p for p in root.iter(ns + "path") if len(p.get("d", "")) > 20]
+dots = list(root.iter(ns + "circle"))
+texts = [t.text or "" for t in root.iter(ns + "text")]
+assert drawn or dots, "nothing drawn"
+assert any("ACK" in t or "goodput" in t for t in texts), "no legend"
+PY
+done
+"$tcplens" graph -q "$bulk" --stream 7 -o "$dir/none.svg" 2>"$dir/err"; rc=$?
+check "graph of a missing stream: exit 2" test $rc -eq 2
+
 # Output into a closed pipe ends at once and quietly.
 "$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "closed pipe: exit 0" test "$rc" -eq 0

@@ -1,0 +1,148 @@
+#include "cli/picture_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "render/html_report.hpp"
+#include "render/ladder.hpp"
+#include "story/series.hpp"
+#include "story/story_builder.hpp"
+
+namespace tcplens {
+
+namespace {
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    fmt::print(stderr, "tcplens: {}: cannot write\n", path);
+    return false;
+  }
+  return true;
+}
+
+bool rereadable(const InputOptions& in) {
+  if (!in.interface.empty()) return false;
+  for (const auto& f : in.files) {
+    if (f == "-") return false;
+  }
+  return true;
+}
+
+constexpr std::size_t kReportLadderFrames = 400;
+
+}  // namespace
+
+int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
+  TcpAnalyzer analyzer;
+  StoryBuilder story;
+  SeriesCollector series({o.stream});
+  auto sink = [&](const AnalysedFrame& f) {
+    story.add(*f.segment, *f.verdict, f.ts_ns);
+    series.add(*f.segment, *f.verdict, f.ts_ns);
+    return true;
+  };
+  RunResult result = run_pipeline(o.input, analyzer, sink, ctx);
+  if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
+  auto it = series.series().find(o.stream);
+  if (it == series.series().end()) {
+    fmt::print(stderr, "tcplens: graph: no stream {} in the input\n", o.stream);
+    return kExitUsage;
+  }
+  const ConnectionSeries& cs = it->second;
+  std::vector<ConnectionRecord> records = story.finish();
+  GraphOptions g;
+  g.kind = o.kind;
+  // Whose data: the client's or the server's, mapped onto the analysis' directions.
+  int client_direction = 0;
+  for (const auto& r : records) {
+    if (r.stream == o.stream) client_direction = r.client().endpoint == cs.first ? 0 : 1;
+  }
+  if (o.from) {
+    g.direction = *o.from == "client" ? client_direction : 1 - client_direction;
+  } else {
+    g.direction = busier_direction(cs);
+  }
+  std::string from = endpoint_text(g.direction == 0 ? cs.first : cs.second);
+  std::string to = endpoint_text(g.direction == 0 ? cs.second : cs.first);
+  const char* what = o.kind == GraphKind::rtt          ? "ACK RTT"
+                     : o.kind == GraphKind::throughput ? "goodput"
+                                                       : "time-sequence";
+  g.title = fmt::format("Stream {}: {}, {} → {}", o.stream, what, from, to);
+  if (!write_text(o.out_path, render_graph(cs, g))) return kExitUnreadable;
+  if (!o.quiet) fmt::print(stderr, "{}\n", account_line(result.account));
+  return result.exit_status;
+}
+
+int run_report(const ReportOptions& o, const RunContext& ctx) {
+  // Pass 1: every connection's record (and, when the input cannot be read twice, the pictures'
+  // data for all of them).
+  const bool two_pass = rereadable(o.input);
+  TcpAnalyzer analyzer;
+  StoryBuilder story;
+  SeriesCollector all_series;
+  std::map<std::uint32_t, LadderWriter> all_ladders;
+  auto first = [&](const AnalysedFrame& f) {
+    story.add(*f.segment, *f.verdict, f.ts_ns);
+    if (!two_pass) {
+      all_series.add(*f.segment, *f.verdict, f.ts_ns);
+      all_ladders.try_emplace(f.verdict->stream, false, f.verdict->stream, kReportLadderFrames)
+          .first->second.add(*f.segment, *f.verdict, f.ts_ns);
+    }
+    return true;
+  };
+  RunResult result = run_pipeline(o.input, analyzer, first, ctx);
+  if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
+  std::vector<ConnectionRecord> records = story.finish();
+  std::vector<std::size_t> order = report_order(records);
+  std::vector<std::size_t> detailed(order.begin(),
+                                    order.begin() + static_cast<std::ptrdiff_t>(
+                                                        std::min(o.top, order.size())));
+  std::set<std::uint32_t> chosen;
+  for (std::size_t i : detailed) chosen.insert(records[i].stream);
+
+  // Pass 2: the chosen connections' points and ladders.
+  std::map<std::uint32_t, ConnectionSeries> series;
+  std::map<std::uint32_t, std::string> ladders;
+  if (two_pass) {
+    TcpAnalyzer again;
+    SeriesCollector collector(chosen);
+    std::map<std::uint32_t, LadderWriter> writers;
+    for (std::uint32_t s : chosen) writers.try_emplace(s, false, s, kReportLadderFrames);
+    auto second = [&](const AnalysedFrame& f) {
+      if (!chosen.count(f.verdict->stream)) return true;
+      collector.add(*f.segment, *f.verdict, f.ts_ns);
+      writers.at(f.verdict->stream).add(*f.segment, *f.verdict, f.ts_ns);
+      return true;
+    };
+    RunContext quiet = ctx;
+    quiet.quiet = true;
+    run_pipeline(o.input, again, second, quiet);
+    series = std::move(collector.series());
+    for (auto& [s, w] : writers) w.finish(ladders[s]);
+  } else {
+    for (std::uint32_t s : chosen) {
+      auto it = all_series.series().find(s);
+      if (it != all_series.series().end()) series[s] = std::move(it->second);
+      auto lw = all_ladders.find(s);
+      if (lw != all_ladders.end()) lw->second.finish(ladders[s]);
+    }
+  }
+  ReportInput in;
+  for (const auto& f : o.input.files) in.title += (in.title.empty() ? "" : ", ") + f;
+  if (in.title.empty()) in.title = o.input.interface;
+  in.records = &records;
+  in.detailed = detailed;
+  in.series = &series;
+  in.ladders = &ladders;
+  in.lang = o.lang;
+  in.account = account_line(result.account);
+  if (!write_text(o.out_path, render_report(in))) return kExitUnreadable;
+  if (!o.quiet) fmt::print(stderr, "{}\n", account_line(result.account));
+  return result.exit_status;
+}
+
+}  // namespace tcplens

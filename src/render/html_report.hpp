@@ -1,0 +1,34 @@
+// `tcplens report`: one self-contained HTML file (inline CSS, SVG and a small inline script; no
+// request to any network): an overview of every connection, troubled ones first, and for the
+// most troubled ones their story, time-sequence graph, RTT graph and ladder.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "story/connection_record.hpp"
+#include "story/narrative.hpp"
+#include "story/series.hpp"
+
+namespace tcplens {
+
+// Connections in report order: troubled first, then by payload bytes, larger first.
+std::vector<std::size_t> report_order(const std::vector<ConnectionRecord>& records);
+
+struct ReportInput {
+  std::string title;  // e.g. the input names
+  const std::vector<ConnectionRecord>* records = nullptr;
+  std::vector<std::size_t> detailed;  // indices into records, in order
+  const std::map<std::uint32_t, ConnectionSeries>* series = nullptr;
+  const std::map<std::uint32_t, std::string>* ladders = nullptr;  // by stream
+  Language lang = Language::en;
+  std::string account;  // the frame account line
+};
+
+std::string render_report(const ReportInput& in);
+
+// How many overview rows the report lists at most (the rest are counted).
+inline constexpr std::size_t kReportMaxRows = 5000;
+
+}  // namespace tcplens
