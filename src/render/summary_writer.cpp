@@ -186,27 +186,32 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   j.end_object();
 }
 
+namespace {
+constexpr const char* kRowFormat = "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n";
+
+void append_row(std::string& out, const ConnectionRecord& r) {
+  fmt::format_to(std::back_inserter(out), fmt::runtime(kRowFormat),
+                 troubled(r.diagnosis.verdict) ? '!' : ' ', r.stream,
+                 endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
+                 to_string(r.state), human_seconds(r.end_ns - r.start_ns),
+                 human_bytes(r.client().bytes), human_bytes(r.server().bytes), r.retransmissions,
+                 r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"),
+                 to_string(r.diagnosis.verdict));
+}
+}  // namespace
+
+void append_summary_rows(std::string& out, const std::vector<ConnectionRecord>& records) {
+  for (const auto& r : records) append_row(out, r);
+}
+
 void append_summary_table(std::string& out, const std::vector<ConnectionRecord>& records) {
-  // The troubled connections first, marked; then the rest, each group in stream order.
   std::vector<const ConnectionRecord*> order;
   for (const auto& r : records) order.push_back(&r);
   std::stable_partition(order.begin(), order.end(),
                         [](const ConnectionRecord* r) { return troubled(r->diagnosis.verdict); });
-  fmt::format_to(std::back_inserter(out),
-                 "  {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n", "stream",
-                 "client", "server", "state", "duration", "c>s", "s>c", "retx", "rtt", "verdict");
-  for (const ConnectionRecord* p : order) {
-    const ConnectionRecord& r = *p;
-    fmt::format_to(std::back_inserter(out),
-                   "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n",
-                   troubled(r.diagnosis.verdict) ? '!' : ' ', r.stream,
-                   endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
-                   to_string(r.state), human_seconds(r.end_ns - r.start_ns),
-                   human_bytes(r.client().bytes), human_bytes(r.server().bytes),
-                   r.retransmissions,
-                   r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"),
-                   to_string(r.diagnosis.verdict));
-  }
+  fmt::format_to(std::back_inserter(out), fmt::runtime(kRowFormat), ' ', "stream", "client",
+                 "server", "state", "duration", "c>s", "s>c", "retx", "rtt", "verdict");
+  for (const ConnectionRecord* p : order) append_row(out, *p);
 }
 
 }  // namespace tcplens

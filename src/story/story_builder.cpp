@@ -29,7 +29,10 @@ constexpr std::array<std::uint32_t, kFlagNames.size()> kFlagBits{
 }  // namespace
 
 void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
-  if (v.stream >= trackers_.size()) trackers_.resize(v.stream + 1);
+  if (v.stream < ended_.size() && ended_[v.stream]) {
+    ++frames_after_end_;  // e.g. a last ACK or a second RST after the connection was reported
+    return;
+  }
   Tracker& t = trackers_[v.stream];
   ConnectionRecord& r = t.record;
   const int d = v.direction;
@@ -157,6 +160,31 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
 
   track_segment(t, d, s, v, ts);
   t.diagnosis.add(s, v, ts);
+
+  // The end: a RST, or the second FIN acknowledged (the FIN's sequence number is covered).
+  if (!t.ended) {
+    bool fins = r.side[0].first_fin_ns >= 0 && r.side[1].first_fin_ns >= 0;
+    bool last_fin_acked = fins && ack && peer.first_fin_ns >= 0 &&
+                          v.rel_ack >= peer.bytes + 2;  // data, then the FIN's own number
+    if (s.has(tcp_flag::rst) || last_fin_acked) {
+      t.ended = true;
+      newly_ended_.push_back(v.stream);
+    }
+  }
+}
+
+std::vector<ConnectionRecord> StoryBuilder::take_ended() {
+  std::vector<ConnectionRecord> out;
+  for (std::uint32_t stream : newly_ended_) {
+    auto it = trackers_.find(stream);
+    if (it == trackers_.end()) continue;
+    out.push_back(complete(it->second));
+    trackers_.erase(it);
+    if (stream >= ended_.size()) ended_.resize(stream + 1, false);
+    ended_[stream] = true;
+  }
+  newly_ended_.clear();
+  return out;
 }
 
 void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verdict& v,
@@ -269,11 +297,11 @@ ConnectionRecord StoryBuilder::complete(Tracker& t) {
 std::vector<ConnectionRecord> StoryBuilder::finish() {
   std::vector<ConnectionRecord> out;
   out.reserve(trackers_.size());
-  for (auto& t : trackers_) {
-    if (t.record.side[0].frames + t.record.side[1].frames == 0) continue;
-    out.push_back(complete(t));
-  }
+  for (auto& [stream, t] : trackers_) out.push_back(complete(t));
   trackers_.clear();
+  newly_ended_.clear();
+  std::sort(out.begin(), out.end(),
+            [](const ConnectionRecord& a, const ConnectionRecord& b) { return a.stream < b.stream; });
   return out;
 }
 

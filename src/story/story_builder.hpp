@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/verdict.hpp"
@@ -14,8 +15,13 @@ namespace tcplens {
 class StoryBuilder {
  public:
   void add(const Segment& segment, const Verdict& verdict, std::int64_t ts_ns);
-  // The records of all streams, in stream order. The builder is empty afterwards.
+  // Records of the connections that ended (RST, or both FINs acknowledged) since the last call;
+  // their state is released. Later frames of an ended stream are counted, not tracked.
+  std::vector<ConnectionRecord> take_ended();
+  // The records of the streams not yet taken, in stream order. The builder is empty afterwards.
   std::vector<ConnectionRecord> finish();
+  [[nodiscard]] std::uint64_t frames_after_end() const { return frames_after_end_; }
+  [[nodiscard]] std::size_t live_connections() const { return trackers_.size(); }
 
  private:
   // A segment sent and not yet acknowledged, by relative sequence (retransmission episodes).
@@ -40,13 +46,17 @@ class StoryBuilder {
     std::uint32_t rtt_stride = 1;  // keep every stride-th sample once the cap is reached
     std::uint64_t rtt_seen = 0;
     DiagnosisTracker diagnosis;
+    bool ended = false;
   };
 
   void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);
   void acknowledge(Tracker& t, int d, std::uint32_t ack_rel);
   static ConnectionRecord complete(Tracker& t);
 
-  std::vector<Tracker> trackers_;  // by stream
+  std::unordered_map<std::uint32_t, Tracker> trackers_;  // live connections, by stream
+  std::vector<bool> ended_;                              // one bit per stream: taken already
+  std::vector<std::uint32_t> newly_ended_;
+  std::uint64_t frames_after_end_ = 0;
 };
 
 }  // namespace tcplens

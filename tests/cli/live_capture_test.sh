@@ -66,4 +66,34 @@ kill -INT $cap
 wait $cap
 head -1 "$dir/int.tsv" | grep -q "^frame.number" || { echo "no header after Ctrl-C"; exit 1; }
 grep -q "interrupted" "$dir/int.err" || { echo "no account after Ctrl-C:"; cat "$dir/int.err"; exit 1; }
+# Live summary: a connection is reported as soon as it ends, the rest on Ctrl-C.
+ip netns exec "$ns" "$tcplens" summary --json -i lo tcp port 7778 >"$dir/sum.jsonl" 2>"$dir/sum.err" &
+cap=$!
+sleep 1
+ip netns exec "$ns" python3 - "$dir/sum.jsonl" <<'PY'
+import socket, sys, threading, time
+out = sys.argv[1]
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 7778)); srv.listen(2)
+def serve():
+    while True:
+        c, _ = srv.accept()
+        c.recv(10); c.send(b"ok")
+        threading.Thread(target=lambda: (c.recv(10), c.close()), daemon=True).start()
+threading.Thread(target=serve, daemon=True).start()
+a = socket.create_connection(("127.0.0.1", 7778)); a.send(b"one"); a.recv(2); a.close()
+time.sleep(1.0)
+lines = open(out).read().splitlines()
+assert len(lines) == 1, f"the closed connection was not reported as it ended: {lines}"
+b = socket.create_connection(("127.0.0.1", 7778)); b.send(b"two"); b.recv(2)
+time.sleep(0.5)   # b stays open: reported on Ctrl-C
+PY
+kill -INT $cap
+wait $cap
+python3 - "$dir/sum.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["state"] for r in recs] == ["closed", "open"], [r["state"] for r in recs]
+assert recs[0]["bytes"] == {"client_to_server": 3, "server_to_client": 2}, recs[0]["bytes"]
+PY
 echo "live capture: ok"
