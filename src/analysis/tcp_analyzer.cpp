@@ -25,6 +25,7 @@ std::uint64_t gap(std::int64_t now, std::int64_t then) {
 Connection& select_connection(ConnectionTable& table, const Segment& s, Verdict& v) {
   FlowKey key = FlowKey::of(s);
   Connection* c = table.find(key);
+  if (c == nullptr) c = table.revive(key);
   if (c == nullptr) {
     v.new_stream = true;
     return table.open(key, s);

@@ -16,6 +16,9 @@ class TcpAnalyzer {
   Verdict analyze(const Segment& segment, std::int64_t ts_ns, std::uint64_t frame);
 
   [[nodiscard]] ConnectionTable& connections() { return table_; }
+  // Forgets an ended connection's analysis state (only stream numbering survives). Frames of it
+  // seen later are analysed from fresh state: for the story, not for tshark-exact `frames`.
+  void retire(const Connection& c) { table_.retire(c); }
 
  private:
   ConnectionTable table_;

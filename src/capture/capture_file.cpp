@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -62,8 +63,8 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
 }
 
 std::unique_ptr<CaptureFile> CaptureFile::open_fd(int fd, const std::string& name,
-                                                  std::string& error) {
-  auto file = std::unique_ptr<CaptureFile>(new CaptureFile(fd));
+                                                  std::string& error, std::size_t chunk) {
+  auto file = std::unique_ptr<CaptureFile>(new CaptureFile(fd, chunk));
   file->name_ = name;
   if (!file->read_file_header(error)) return nullptr;
   return file;
@@ -119,9 +120,16 @@ std::int64_t CaptureFile::to_ns(const Interface& itf, std::uint64_t ts) const {
   std::uint64_t ns = itf.power_of_two || ups > 1'000'000'000
                          ? static_cast<std::uint64_t>(static_cast<long double>(frac) * 1e9L / ups)
                          : frac * (1'000'000'000 / ups);
-  return static_cast<std::int64_t>(secs + static_cast<std::uint64_t>(itf.offset_seconds)) *
-             1'000'000'000 +
-         static_cast<std::int64_t>(ns);
+  // A 64-bit count of seconds (if_tsresol 0, a damaged timestamp, a wild if_tsoffset) does not
+  // fit in nanoseconds: clamp to ±2^62 ns (±146 years around 1970), where every pcap timestamp
+  // lies and the difference of any two timestamps still fits in 64 bits.
+  constexpr std::int64_t kLimitNs = std::int64_t{1} << 62;
+  long double whole = static_cast<long double>(secs) + static_cast<long double>(itf.offset_seconds);
+  if (whole >= static_cast<long double>(kLimitNs / 1'000'000'000)) return kLimitNs;
+  if (whole <= -static_cast<long double>(kLimitNs / 1'000'000'000)) return -kLimitNs;
+  // In range now, so the modular sum is the exact one.
+  auto seconds = static_cast<std::int64_t>(secs + static_cast<std::uint64_t>(itf.offset_seconds));
+  return std::clamp(seconds * 1'000'000'000 + static_cast<std::int64_t>(ns), -kLimitNs, kLimitNs);
 }
 
 ReadStatus CaptureFile::next(RawFrame& frame) {

@@ -20,6 +20,8 @@ namespace tcplens {
 inline constexpr std::uint32_t kMaxFrameLength = 256 * 1024;
 // Non-packet pcapng blocks (name resolution, statistics, …) are skipped up to this size.
 inline constexpr std::uint32_t kMaxBlockLength = 64 * 1024 * 1024;
+// Bytes asked of the file per read(2).
+inline constexpr std::size_t kReadChunk = 1 << 20;
 
 class CaptureFile final : public FrameSource {
  public:
@@ -28,8 +30,10 @@ class CaptureFile final : public FrameSource {
   // Opens a path or "-" (stdin) and reads its file header. nullptr with `error` set when the
   // file cannot be opened or is not a capture.
   static std::unique_ptr<CaptureFile> open(const std::string& path, std::string& error);
-  // Reads from an already open descriptor (tests, fuzzing).
-  static std::unique_ptr<CaptureFile> open_fd(int fd, const std::string& name, std::string& error);
+  // Reads from an already open descriptor (tests, fuzzing), which the reader then owns (closes).
+  // `chunk` is the size of one read(2); tests and fuzzers make it small to exercise refills.
+  static std::unique_ptr<CaptureFile> open_fd(int fd, const std::string& name, std::string& error,
+                                              std::size_t chunk = kReadChunk);
 
   ReadStatus next(RawFrame& frame) override;
   [[nodiscard]] std::int64_t error_offset() const override { return error_offset_; }
@@ -45,7 +49,7 @@ class CaptureFile final : public FrameSource {
     std::int64_t offset_seconds = 0;
   };
 
-  explicit CaptureFile(int fd) : reader_(fd) {}
+  CaptureFile(int fd, std::size_t chunk) : reader_(fd, chunk) {}
   bool read_file_header(std::string& error);
   ReadStatus next_pcap(RawFrame& frame);
   ReadStatus next_pcapng(RawFrame& frame);

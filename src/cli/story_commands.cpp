@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
 #include "render/output_buffer.hpp"
 #include "render/summary_writer.hpp"
@@ -14,33 +15,53 @@ namespace tcplens {
 
 namespace {
 
-// Reads the input through the engine into one record per connection, in stream order. Ended
-// connections' state is released as they end; `on_ended`, when given, sees each record then
-// (live captures report connections as they end).
-std::vector<ConnectionRecord> collect_records(
-    const InputOptions& input, const RunContext& ctx, RunResult& result,
-    const std::function<void(const ConnectionRecord&)>& on_ended = {}) {
+// Reads the input through the engine and hands every connection's record to `emit`, in stream
+// order, as early as that order allows: a record waits only for the streams before it. Ended
+// connections' state is released as they end, so memory follows the connections alive (and
+// those waiting for an earlier, longer one). `on_end`, when given, sees each record as it ends
+// instead (live captures).
+RunResult stream_records(const InputOptions& input, const RunContext& ctx,
+                         const std::function<void(ConnectionRecord&&)>& emit,
+                         const std::function<void(const ConnectionRecord&)>& on_end = {}) {
   TcpAnalyzer analyzer;
   StoryBuilder story;
-  std::vector<ConnectionRecord> done;
+  std::map<std::uint32_t, ConnectionRecord> waiting;
+  std::uint32_t next = 0;
+  auto release = [&] {
+    for (auto it = waiting.begin(); it != waiting.end() && it->first == next;
+         it = waiting.erase(it), ++next) {
+      emit(std::move(it->second));
+    }
+  };
   auto sink = [&](const AnalysedFrame& f) {
     story.add(*f.segment, *f.verdict, f.ts_ns);
-    for (auto& r : story.take_ended()) {
-      if (on_ended) on_ended(r);
-      done.push_back(std::move(r));
+    std::vector<ConnectionRecord> ended = story.take_ended();
+    if (ended.empty()) return true;
+    for (auto& r : ended) {
+      // What ends a connection is one of its own frames: its analysis state goes too.
+      if (r.stream == f.verdict->stream) analyzer.retire(*f.verdict->connection);
+      if (on_end) on_end(r);
+      std::uint32_t stream = r.stream;
+      waiting.emplace(stream, std::move(r));
     }
+    release();
     return true;
   };
-  result = run_pipeline(input, analyzer, sink, ctx);
-  std::vector<ConnectionRecord> rest = story.finish();
-  if (on_ended) {
-    for (const auto& r : rest) on_ended(r);
+  RunResult result = run_pipeline(input, analyzer, sink, ctx);
+  for (auto& r : story.finish()) {
+    if (on_end) on_end(r);
+    std::uint32_t stream = r.stream;
+    waiting.emplace(stream, std::move(r));
   }
-  done.insert(done.end(), std::make_move_iterator(rest.begin()),
-              std::make_move_iterator(rest.end()));
-  std::sort(done.begin(), done.end(),
-            [](const ConnectionRecord& a, const ConnectionRecord& b) { return a.stream < b.stream; });
-  return done;
+  for (auto& [stream, r] : waiting) emit(std::move(r));  // streams never seen leave gaps
+  return result;
+}
+
+std::vector<ConnectionRecord> collect_records(const InputOptions& input, const RunContext& ctx,
+                                              RunResult& result) {
+  std::vector<ConnectionRecord> all;
+  result = stream_records(input, ctx, [&](ConnectionRecord&& r) { all.push_back(std::move(r)); });
+  return all;
 }
 
 bool nothing_read(const RunResult& result) {
@@ -58,35 +79,49 @@ int finish(OutputBuffer& out, const RunResult& result, bool quiet) {
 }  // namespace
 
 int run_summary(const SummaryOptions& options, const RunContext& ctx) {
-  RunResult result;
   OutputBuffer out(STDOUT_FILENO);
   // Live: each connection is printed when it ends (the rest on Ctrl-C), not in stream order.
   const bool live = !options.input.interface.empty();
-  std::function<void(const ConnectionRecord&)> on_ended;
+  std::function<void(const ConnectionRecord&)> on_end;
+  std::function<void(ConnectionRecord&&)> emit;
+  // The table sorts the troubled first: it keeps each row's text, not the records.
+  std::vector<std::pair<bool, std::string>> rows;
+  auto print = [&](const ConnectionRecord& r) {
+    if (options.json) {
+      append_summary_json(out.raw(), r);
+      out.put('\n');
+    } else {
+      append_summary_rows(out.raw(), {r});
+    }
+  };
   if (live) {
     if (!options.json) append_summary_table(out.raw(), {});  // the header
     out.flush();
-    on_ended = [&](const ConnectionRecord& r) {
-      if (options.json) {
-        append_summary_json(out.raw(), r);
-        out.put('\n');
-      } else {
-        append_summary_rows(out.raw(), {r});
-      }
+    on_end = [&](const ConnectionRecord& r) {
+      print(r);
       out.flush();
     };
+    emit = [](ConnectionRecord&&) {};
+  } else if (options.json) {
+    emit = [&](ConnectionRecord&& r) {
+      print(r);
+      out.maybe_flush();
+    };
+  } else {
+    emit = [&](ConnectionRecord&& r) {
+      std::string row;
+      append_summary_rows(row, {r});
+      rows.emplace_back(troubled(r.diagnosis.verdict), std::move(row));
+    };
   }
-  std::vector<ConnectionRecord> records = collect_records(options.input, ctx, result, on_ended);
+  RunResult result = stream_records(options.input, ctx, emit, on_end);
   if (nothing_read(result)) return result.exit_status;
-  if (!live) {
-    if (options.json) {
-      for (const auto& r : records) {
-        append_summary_json(out.raw(), r);
-        out.put('\n');
-        out.maybe_flush();
-      }
-    } else {
-      append_summary_table(out.raw(), records);
+  if (!live && !options.json) {
+    append_summary_table(out.raw(), {});
+    std::stable_partition(rows.begin(), rows.end(), [](const auto& r) { return r.first; });
+    for (const auto& [bad, row] : rows) {
+      out.append(row);
+      out.maybe_flush();
     }
   }
   return finish(out, result, options.quiet);

@@ -32,7 +32,37 @@ Connection* ConnectionTable::find(const FlowKey& key) {
   return it == table_.end() ? nullptr : &it->second;
 }
 
+void ConnectionTable::retire(const Connection& c) {
+  FlowKey key = c.first < c.second ? FlowKey{c.first, c.second} : FlowKey{c.second, c.first};
+  auto it = table_.find(key);
+  if (it == table_.end() || &it->second != &c) return;
+  tombstones_[key] = Tombstone{c.stream,
+                               c.first,
+                               c.second,
+                               {c.dir[0].base_seq, c.dir[1].base_seq},
+                               {c.dir[0].base_set, c.dir[1].base_set}};
+  table_.erase(it);
+}
+
+Connection* ConnectionTable::revive(const FlowKey& key) {
+  auto it = tombstones_.find(key);
+  if (it == tombstones_.end()) return nullptr;
+  const Tombstone& t = it->second;
+  Connection& c = table_[key];
+  c = Connection{};
+  c.stream = t.stream;
+  c.first = t.first;
+  c.second = t.second;
+  for (int d = 0; d < 2; ++d) {
+    c.dir[d].base_seq = t.base_seq[d];
+    c.dir[d].base_set = t.base_set[d];
+  }
+  tombstones_.erase(it);
+  return &c;
+}
+
 Connection& ConnectionTable::open(const FlowKey& key, const Segment& s) {
+  tombstones_.erase(key);
   Connection& c = table_[key];
   c = Connection{};
   c.stream = next_stream_++;

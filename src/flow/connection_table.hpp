@@ -27,9 +27,16 @@ class ConnectionTable {
   Connection* find(const FlowKey& key);
   // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src.
   Connection& open(const FlowKey& key, const Segment& s);
+  // Releases an ended connection's state, keeping in constant space what stream numbering
+  // needs: its stream index, endpoints and base sequence numbers.
+  void retire(const Connection& c);
+  // A retired connection's 4-tuple seen again: its stream comes back with fresh state (and its
+  // old bases), or nullptr if the 4-tuple was never retired.
+  Connection* revive(const FlowKey& key);
 
   [[nodiscard]] std::uint32_t streams() const { return next_stream_; }
   [[nodiscard]] std::size_t live() const { return table_.size(); }
+  [[nodiscard]] std::size_t retired() const { return tombstones_.size(); }
 
   template <typename F>
   void for_each(F&& f) {
@@ -37,7 +44,14 @@ class ConnectionTable {
   }
 
  private:
+  struct Tombstone {
+    std::uint32_t stream;
+    Endpoint first, second;
+    std::uint32_t base_seq[2];
+    bool base_set[2];
+  };
   std::unordered_map<FlowKey, Connection, FlowKeyHash> table_;
+  std::unordered_map<FlowKey, Tombstone, FlowKeyHash> tombstones_;
   std::uint32_t next_stream_ = 0;
 };
 
