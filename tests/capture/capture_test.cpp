@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -193,6 +194,62 @@ TEST(PcapngFile, DamageIsReportedWithItsOffset) {
     EXPECT_EQ(last, ReadStatus::error) << name;
     EXPECT_NE(file->error().find(needle), std::string::npos) << file->error();
     EXPECT_EQ(file->error_offset(), static_cast<std::int64_t>(good_size)) << name;
+  }
+}
+
+// Fuzzing (fuzz/capture_fuzzer): a pcapng timestamp whose seconds do not fit in 64-bit
+// nanoseconds overflowed a signed multiplication (UB). They are clamped to ±2^62 ns now.
+TEST(PcapngFile, TimestampsBeyondNanosecondRangeAreClamped) {
+  TempDir dir;
+  Bytes eth = test::ethernet_frame(test::TcpSpec{});
+  Bytes img;
+  section(img);
+  interface(img, 1, 65535, 0);  // if_tsresol 0: whole seconds
+  interface(img, 1, 65535);     // microseconds
+  packet(img, 0, 1'700'000'000, eth);
+  packet(img, 0, 37'624'266'943, eth);  // the fuzzer's: 1192 years
+  packet(img, 0, ~std::uint64_t{0}, eth);
+  packet(img, 1, ~std::uint64_t{0}, eth);  // 584 942 years in microseconds
+  std::string error;
+  auto file = CaptureFile::open(dir.file("far.pcapng", img), error);
+  ASSERT_TRUE(file) << error;
+  ReadStatus last;
+  auto frames = read_all(*file, last);
+  EXPECT_EQ(last, ReadStatus::end) << file->error();
+  ASSERT_EQ(frames.size(), 4u);
+  constexpr std::int64_t kLimit = std::int64_t{1} << 62;
+  EXPECT_EQ(frames[0].ts_ns, 1'700'000'000'000'000'000);
+  EXPECT_EQ(frames[1].ts_ns, kLimit);
+  EXPECT_EQ(frames[2].ts_ns, kLimit);
+  EXPECT_EQ(frames[3].ts_ns, kLimit);
+}
+
+// The fuzzers read with small chunks to exercise the reader's refills: same frames, same bytes.
+TEST(CaptureFile, SmallReadChunksReadTheSameFrames) {
+  TempDir dir;
+  Bytes eth = test::ethernet_frame(test::TcpSpec{});
+  Bytes img;
+  section(img);
+  interface(img, 1, 65535);
+  for (std::uint64_t i = 0; i < 20; ++i) packet(img, 0, 1'700'000'000'000'000 + i, eth);
+  block(img, 0x0badcafe, Bytes(300, 7));  // an unknown block, skipped across refills
+  packet(img, 0, 1'700'000'001'000'000, eth);
+  std::string path = dir.file("chunks.pcapng", img);
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{100}, kReadChunk}) {
+    std::string error;
+    int fd = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    auto file = CaptureFile::open_fd(fd, path, error, chunk);
+    ASSERT_TRUE(file) << error;
+    RawFrame f;
+    std::size_t n = 0;
+    ReadStatus st;
+    while ((st = file->next(f)) == ReadStatus::frame) {
+      ++n;
+      EXPECT_EQ(Bytes(f.bytes.begin(), f.bytes.end()), eth) << "chunk " << chunk;
+    }
+    EXPECT_EQ(st, ReadStatus::end) << "chunk " << chunk << ": " << file->error();
+    EXPECT_EQ(n, 21u) << "chunk " << chunk;
   }
 }
 
