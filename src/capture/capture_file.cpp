@@ -63,10 +63,17 @@ std::unique_ptr<CaptureFile> CaptureFile::open(const std::string& path, std::str
 }
 
 std::unique_ptr<CaptureFile> CaptureFile::open_fd(int fd, const std::string& name,
-                                                  std::string& error, std::size_t chunk) {
+                                                  std::string& error, std::size_t chunk,
+                                                  std::vector<std::uint8_t>* not_a_capture) {
   auto file = std::unique_ptr<CaptureFile>(new CaptureFile(fd, chunk));
   file->name_ = name;
-  if (!file->read_file_header(error)) return nullptr;
+  if (!file->read_file_header(error)) {
+    if (not_a_capture != nullptr && file->reader_.available() > 0) {
+      auto bytes = file->reader_.view(file->reader_.available());
+      not_a_capture->assign(bytes.begin(), bytes.end());
+    }
+    return nullptr;
+  }
   return file;
 }
 

@@ -32,8 +32,11 @@ class CaptureFile final : public FrameSource {
   static std::unique_ptr<CaptureFile> open(const std::string& path, std::string& error);
   // Reads from an already open descriptor (tests, fuzzing), which the reader then owns (closes).
   // `chunk` is the size of one read(2); tests and fuzzers make it small to exercise refills.
+  // When the bytes are not a capture and `not_a_capture` is given, it receives the bytes read
+  // so far, so that another reader (tcpdump text on stdin) can start from them.
   static std::unique_ptr<CaptureFile> open_fd(int fd, const std::string& name, std::string& error,
-                                              std::size_t chunk = kReadChunk);
+                                              std::size_t chunk = kReadChunk,
+                                              std::vector<std::uint8_t>* not_a_capture = nullptr);
 
   ReadStatus next(RawFrame& frame) override;
   [[nodiscard]] std::int64_t error_offset() const override { return error_offset_; }

@@ -37,8 +37,18 @@ std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptio
     if (n == sizeof head && !looks_like_capture(head, n)) {
       return TcpdumpText::open(path, text, error);
     }
+    return CaptureFile::open(path, error);
   }
-  return CaptureFile::open(path, error);
+  // stdin cannot be read twice: what the capture reader took is handed on to the text reader.
+  std::vector<std::uint8_t> head;
+  auto capture = CaptureFile::open_fd(STDIN_FILENO, path, error, kReadChunk, &head);
+  if (capture || head.empty()) return capture;
+  std::string all(head.begin(), head.end());
+  char buf[1 << 16];
+  for (ssize_t got; (got = ::read(STDIN_FILENO, buf, sizeof buf)) > 0;) {
+    all.append(buf, static_cast<std::size_t>(got));
+  }
+  return TcpdumpText::parse(path, all, text, error);
 }
 
 std::string account_line(const ReadAccount& a) {

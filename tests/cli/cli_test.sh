@@ -77,6 +77,9 @@ tshark -n -r "$dir/seedtext.pcap" -Y tcp -T fields -E header=y -E separator=/t \
 "$tcplens" frames -q "$text/receiver.txt" "$text/sender.txt" >"$dir/seedtext.tsv"
 check "tcpdump text agrees with tshark on the converted capture" \
   python3 "$shared/lab/compare.py" "$dir/seedtext.ref.tsv" "$dir/seedtext.tsv" --show 5
+"$tcplens" frames -q - < "$text/sender.txt" >"$dir/stdin-text.tsv"
+"$tcplens" frames -q "$text/sender.txt" >"$dir/file-text.tsv"
+check "tcpdump text on stdin reads like the file" cmp -s "$dir/stdin-text.tsv" "$dir/file-text.tsv"
 check "text rows: 30" test "$(($(wc -l <"$dir/seedtext.tsv") - 1))" -eq 30
 "$tcplens" frames -q --date 2018-06-01 "$text/sender.txt" | sed -n 2p >"$dir/dated"
 check "--date sets the day" grep -q "^1	152789603" "$dir/dated"
