@@ -1,5 +1,7 @@
 #include "analysis/tcp_analyzer.hpp"
 
+#include "flow/stream_numbering.hpp"
+
 namespace tcplens {
 
 namespace {
@@ -22,25 +24,24 @@ std::uint64_t gap(std::int64_t now, std::int64_t then) {
 
 // The stream of a frame (docs/analysis.md, "Streams"): a pure SYN whose ISN differs from the
 // one its direction already has opens a new stream on the same 4-tuple; nothing else does.
-Connection& select_connection(ConnectionTable& table, const Segment& s, Verdict& v) {
+Connection& select_connection(ConnectionTable& table, const Segment& s, Verdict& v,
+                              std::optional<std::uint32_t> stream) {
   FlowKey key = FlowKey::of(s);
   Connection* c = table.find(key);
   if (c == nullptr) c = table.revive(key);
   if (c == nullptr) {
     v.new_stream = true;
-    return table.open(key, s);
+    return table.open(key, s, stream);
   }
   if ((s.flags & kSynAck) == tcp_flag::syn) {
     Direction& fwd = c->dir[c->direction_of(s)];
-    if (fwd.base_set) {
-      if (s.seq != fwd.base_seq) {
-        v.new_stream = true;
-        v.flags |= reused_ports;
-        return table.open(key, s);
-      }
-      // The same SYN again: forget segments beyond the contiguous data (tshark issue 17616).
-      fwd.nextseq = fwd.maxseqtobeacked;
+    if (syn_starts_new_stream(s, fwd.base_set, fwd.base_seq)) {
+      v.new_stream = true;
+      v.flags |= reused_ports;
+      return table.open(key, s, stream);
     }
+    // The same SYN again: forget segments beyond the contiguous data (tshark issue 17616).
+    if (fwd.base_set) fwd.nextseq = fwd.maxseqtobeacked;
   } else if ((s.flags & kSynAck) == kSynAck) {
     Direction& fwd = c->dir[c->direction_of(s)];
     if (fwd.base_set && s.seq != fwd.base_seq) {
@@ -168,9 +169,10 @@ void check_retransmission(const Segment& s, std::int64_t now, const Connection& 
 
 }  // namespace
 
-Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t frame) {
+Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t frame,
+                             std::optional<std::uint32_t> stream) {
   Verdict v;
-  Connection& c = select_connection(table_, s, v);
+  Connection& c = select_connection(table_, s, v, stream);
   v.connection = &c;
   v.stream = c.stream;
   v.direction = c.direction_of(s);

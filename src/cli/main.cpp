@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <algorithm>
 #include <csignal>
+#include <thread>
 #include <cstdlib>
 
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
 #include "cli/segment_commands.hpp"
+#include "cli/sharded_frames.hpp"
 #include "cli/story_commands.hpp"
 
 namespace {
@@ -77,6 +80,10 @@ int main(int argc, char** argv) {
   frames_in.add_to(frames_cmd);
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  frames_cmd->add_option("--threads", threads,
+                         "Analysers, sharded by connection (default: all cores); same output")
+      ->check(CLI::Range(1u, 256u));
 
   InputFlags summary_in;
   bool summary_json = false;
@@ -166,7 +173,7 @@ int main(int argc, char** argv) {
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
     options.quiet = ctx.quiet = frames_in.quiet;
-    return run_frames(options, ctx);
+    return threads > 1 ? run_frames_sharded(options, threads, ctx) : run_frames(options, ctx);
   }
   if (summary_cmd->parsed()) {
     if (!summary_in.resolve("summary")) return kExitUsage;

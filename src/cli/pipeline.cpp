@@ -73,6 +73,14 @@ std::string account_line(const ReadAccount& a) {
 
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
                        const RunContext& ctx) {
+  auto analyse = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
+    Verdict verdict = analyzer.analyze(segment, raw.ts_ns, number);
+    return sink(AnalysedFrame{number, raw.ts_ns, &raw, &segment, &verdict});
+  };
+  return read_segments(in, analyse, ctx);
+}
+
+RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx) {
   RunResult result;
   std::vector<std::unique_ptr<FrameSource>> sources;
   bool any_open_failed = false;
@@ -144,14 +152,11 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
       continue;
     }
     ++acct.tcp_analysed;
-    Verdict verdict = analyzer.analyze(segment, raw.ts_ns, acct.frames_read);
-    AnalysedFrame frame{acct.frames_read, raw.ts_ns, &raw, &segment, &verdict};
-    if (!sink(frame)) break;
+    if (!sink(acct.frames_read, raw, segment)) break;
     if (progress && (acct.frames_read & 0xffff) == 0) {
       auto elapsed = std::chrono::steady_clock::now() - started;
       if (elapsed > std::chrono::seconds(1)) {
-        fmt::print(stderr, "\r{} frames read, {} TCP, {} streams", acct.frames_read,
-                   acct.tcp_analysed, analyzer.connections().streams());
+        fmt::print(stderr, "\r{} frames read, {} TCP", acct.frames_read, acct.tcp_analysed);
         progress_shown = true;
       }
     }

@@ -72,6 +72,11 @@ std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptio
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
                        const RunContext& ctx);
 
+// The reading half of run_pipeline: every decoded TCP segment, in input order, with its frame
+// number (for analysers that run elsewhere, e.g. on other threads). Returns false to stop.
+using SegmentSink = std::function<bool(std::uint64_t number, const RawFrame&, const Segment&)>;
+RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx);
+
 // "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
 std::string account_line(const ReadAccount& account);
 

@@ -61,11 +61,12 @@ Connection* ConnectionTable::revive(const FlowKey& key) {
   return &c;
 }
 
-Connection& ConnectionTable::open(const FlowKey& key, const Segment& s) {
+Connection& ConnectionTable::open(const FlowKey& key, const Segment& s,
+                                  std::optional<std::uint32_t> stream) {
   tombstones_.erase(key);
   Connection& c = table_[key];
   c = Connection{};
-  c.stream = next_stream_++;
+  c.stream = stream ? *stream : next_stream_++;
   c.first = Endpoint{s.src, s.src_port};
   c.second = Endpoint{s.dst, s.dst_port};
   return c;

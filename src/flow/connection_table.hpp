@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 #include "flow/connection.hpp"
@@ -25,8 +26,9 @@ class ConnectionTable {
  public:
   // The current connection of the segment's 4-tuple, or nullptr.
   Connection* find(const FlowKey& key);
-  // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src.
-  Connection& open(const FlowKey& key, const Segment& s);
+  // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src. The
+  // stream index is the next one, or `stream` when the numbering is done elsewhere (shards).
+  Connection& open(const FlowKey& key, const Segment& s, std::optional<std::uint32_t> stream = {});
   // Releases an ended connection's state, keeping in constant space what stream numbering
   // needs: its stream index, endpoints and base sequence numbers.
   void retire(const Connection& c);

@@ -78,8 +78,10 @@ void append_seconds(std::string& out, std::int64_t ns) {
 }
 
 void FrameWriter::header() {
-  if (format_ != FrameFormat::tsv) return;
-  std::string& o = out_.raw();
+  if (format_ == FrameFormat::tsv) append_tsv_header(out_.raw());
+}
+
+void append_tsv_header(std::string& o) {
   o.append("frame.number\tframe.time_epoch\ttcp.stream\ttcp.flags.str\ttcp.seq\ttcp.ack\ttcp.len");
   for (const auto& col : kFlagColumns) {
     o.append("\ttcp.analysis.");
@@ -90,15 +92,14 @@ void FrameWriter::header() {
 
 void FrameWriter::row(const FrameRow& row) {
   if (format_ == FrameFormat::tsv) {
-    tsv_row(row);
+    append_tsv_row(out_.raw(), row);
   } else {
-    json_row(row);
+    append_json_row(out_.raw(), row);
   }
   out_.maybe_flush();
 }
 
-void FrameWriter::tsv_row(const FrameRow& r) {
-  std::string& o = out_.raw();
+void append_tsv_row(std::string& o, const FrameRow& r) {
   const Verdict& v = *r.verdict;
   append_uint(o, r.number);
   o.push_back('\t');
@@ -125,8 +126,7 @@ void FrameWriter::tsv_row(const FrameRow& r) {
   o.push_back('\n');
 }
 
-void FrameWriter::json_row(const FrameRow& r) {
-  std::string& o = out_.raw();
+void append_json_row(std::string& o, const FrameRow& r) {
   const Verdict& v = *r.verdict;
   o.append("{\"frame.number\":");
   append_uint(o, r.number);

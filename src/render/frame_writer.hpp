@@ -25,11 +25,15 @@ class FrameWriter {
   void row(const FrameRow& row);
 
  private:
-  void tsv_row(const FrameRow& row);
-  void json_row(const FrameRow& row);
   OutputBuffer& out_;
   FrameFormat format_;
 };
+
+// One row, appended to `out` (TSV with its newline, or one JSON object and newline).
+void append_tsv_row(std::string& out, const FrameRow& row);
+void append_json_row(std::string& out, const FrameRow& row);
+// The TSV header line.
+void append_tsv_header(std::string& out);
 
 // tshark's tcp.flags.str: 12 characters, a letter per set bit, a middle dot for each clear one.
 void append_flags_str(std::string& out, std::uint16_t flags);

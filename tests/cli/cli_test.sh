@@ -103,6 +103,21 @@ done
 "$tcplens" graph -q "$bulk" --stream 7 -o "$dir/none.svg" 2>"$dir/err"; rc=$?
 check "graph of a missing stream: exit 2" test $rc -eq 2
 
+# --threads: connections sharded over analysers, the same bytes out as one analyser.
+for cap in "$bulk" "$shared/real/ftp_crack.pcap" "$shared/real/tls_ciphers.pcap" \
+           "$source/tests/data/lab/manyshort.pcap" "$seed"; do
+  "$tcplens" frames -q --threads 1 "$cap" >"$dir/t1"
+  "$tcplens" frames -q --threads 1 --format json "$cap" >"$dir/j1"
+  for t in 2 3 8; do
+    "$tcplens" frames -q --threads $t "$cap" >"$dir/tn"
+    "$tcplens" frames -q --threads $t --format json "$cap" >"$dir/jn"
+    check "--threads $t: same TSV and JSON as one thread ($(basename "$cap"))" \
+      bash -c "cmp -s '$dir/t1' '$dir/tn' && cmp -s '$dir/j1' '$dir/jn'"
+  done
+done
+"$tcplens" frames --threads 2 "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
+check "--threads 2 into a closed pipe: exit 0, quietly" bash -c "test $rc -eq 0 && test ! -s '$dir/err'"
+
 # Output into a closed pipe ends at once and quietly.
 "$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "closed pipe: exit 0" test "$rc" -eq 0
