@@ -57,13 +57,6 @@ RunResult stream_records(const InputOptions& input, const RunContext& ctx,
   return result;
 }
 
-std::vector<ConnectionRecord> collect_records(const InputOptions& input, const RunContext& ctx,
-                                              RunResult& result) {
-  std::vector<ConnectionRecord> all;
-  result = stream_records(input, ctx, [&](ConnectionRecord&& r) { all.push_back(std::move(r)); });
-  return all;
-}
-
 bool nothing_read(const RunResult& result) {
   return result.exit_status == kExitUsage ||
          (result.exit_status == kExitUnreadable && result.account.frames_read == 0);
@@ -128,21 +121,31 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
 }
 
 int run_explain(const ExplainOptions& options, const RunContext& ctx) {
-  RunResult result;
-  std::vector<ConnectionRecord> records = collect_records(options.input, ctx, result);
-  if (nothing_read(result)) return result.exit_status;
   OutputBuffer out(STDOUT_FILENO);
-  bool found = false;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (options.stream && records[i].stream != *options.stream) continue;
-    if (found) out.put('\n');
-    found = true;
-    out.append(explain(records, i, options.lang));
-    out.maybe_flush();
-  }
-  if (options.stream && !found) {
+  // A story needs, of the connections before it, only the refused attempts (the context it
+  // tells); records are told and dropped in stream order, or as they end when live.
+  std::vector<ConnectionRecord> refused;
+  std::size_t told = 0;
+  std::uint64_t streams = 0;
+  auto tell = [&](const ConnectionRecord& r) {
+    ++streams;
+    if (!options.stream || r.stream == *options.stream) {
+      std::vector<ConnectionRecord> context = refused;
+      context.push_back(r);
+      if (told++ > 0) out.put('\n');
+      out.append(explain(context, context.size() - 1, options.lang));
+      out.flush();
+    }
+    if (r.state == ConnectionState::refused) refused.push_back(r);
+  };
+  const bool live = !options.input.interface.empty();
+  RunResult result = live ? stream_records(options.input, ctx, [](ConnectionRecord&&) {}, tell)
+                          : stream_records(options.input, ctx,
+                                           [&](ConnectionRecord&& r) { tell(r); });
+  if (nothing_read(result)) return result.exit_status;
+  if (options.stream && told == 0) {
     fmt::print(stderr, "tcplens: explain: no stream {} in the input ({} streams)\n",
-               *options.stream, records.size());
+               *options.stream, streams);
     return kExitUsage;
   }
   return finish(out, result, options.quiet);
