@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "cli/records.hpp"
 #include "render/html_report.hpp"
 #include "render/ladder.hpp"
 #include "story/series.hpp"
@@ -78,29 +79,52 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
 }
 
 int run_report(const ReportOptions& o, const RunContext& ctx) {
-  // Pass 1: every connection's record (and, when the input cannot be read twice, the pictures'
-  // data for all of them).
+  // Pass 1: every connection's record. Only the first kReportMaxRows in report order are kept
+  // (the overview lists no more, the detailed ones are the first of them), with the refused
+  // attempts that the stories tell as context; and, when the input cannot be read twice, the
+  // pictures' data for all connections.
   const bool two_pass = rereadable(o.input);
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
   SeriesCollector all_series;
   std::map<std::uint32_t, LadderWriter> all_ladders;
-  auto first = [&](const AnalysedFrame& f) {
-    story.add(*f.segment, *f.verdict, f.ts_ns);
-    if (!two_pass) {
+  std::vector<ConnectionRecord> kept;
+  std::vector<ConnectionRecord> refused;
+  std::size_t total = 0, troubled_total = 0;
+  auto trim = [&] {
+    std::vector<std::size_t> order = report_order(kept);
+    std::vector<ConnectionRecord> best;
+    for (std::size_t k = 0; k < order.size() && k < kReportMaxRows; ++k) {
+      best.push_back(std::move(kept[order[k]]));
+    }
+    kept = std::move(best);
+  };
+  auto emit = [&](ConnectionRecord&& r) {
+    ++total;
+    troubled_total += troubled(r.diagnosis.verdict);
+    if (r.state == ConnectionState::refused && refused.size() < kReportMaxRows) refused.push_back(r);
+    kept.push_back(std::move(r));
+    if (kept.size() >= 2 * kReportMaxRows) trim();
+  };
+  RunResult result;
+  if (two_pass) {
+    result = stream_records(o.input, ctx, emit);
+  } else {
+    TcpAnalyzer analyzer;
+    StoryBuilder story;
+    auto first = [&](const AnalysedFrame& f) {
+      story.add(*f.segment, *f.verdict, f.ts_ns);
       all_series.add(*f.segment, *f.verdict, f.ts_ns);
       all_ladders.try_emplace(f.verdict->stream, false, f.verdict->stream, kReportLadderFrames)
           .first->second.add(*f.segment, *f.verdict, f.ts_ns);
-    }
-    return true;
-  };
-  RunResult result = run_pipeline(o.input, analyzer, first, ctx);
+      return true;
+    };
+    result = run_pipeline(o.input, analyzer, first, ctx);
+    for (auto& r : story.finish()) emit(std::move(r));
+  }
   if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
-  std::vector<ConnectionRecord> records = story.finish();
-  std::vector<std::size_t> order = report_order(records);
-  std::vector<std::size_t> detailed(order.begin(),
-                                    order.begin() + static_cast<std::ptrdiff_t>(
-                                                        std::min(o.top, order.size())));
+  trim();
+  std::vector<ConnectionRecord>& records = kept;
+  std::vector<std::size_t> detailed;
+  for (std::size_t k = 0; k < records.size() && k < o.top; ++k) detailed.push_back(k);
   std::set<std::uint32_t> chosen;
   for (std::size_t i : detailed) chosen.insert(records[i].stream);
 
@@ -132,6 +156,9 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
     }
   }
   ReportInput in;
+  in.total = total;
+  in.troubled_total = troubled_total;
+  in.refused = &refused;
   for (const auto& f : o.input.files) in.title += (in.title.empty() ? "" : ", ") + f;
   if (in.title.empty()) in.title = o.input.interface;
   in.records = &records;

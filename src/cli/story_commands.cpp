@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 
+#include "cli/records.hpp"
 #include "render/output_buffer.hpp"
 #include "render/summary_writer.hpp"
 #include "story/story_builder.hpp"
@@ -14,48 +15,6 @@
 namespace tcplens {
 
 namespace {
-
-// Reads the input through the engine and hands every connection's record to `emit`, in stream
-// order, as early as that order allows: a record waits only for the streams before it. Ended
-// connections' state is released as they end, so memory follows the connections alive (and
-// those waiting for an earlier, longer one). `on_end`, when given, sees each record as it ends
-// instead (live captures).
-RunResult stream_records(const InputOptions& input, const RunContext& ctx,
-                         const std::function<void(ConnectionRecord&&)>& emit,
-                         const std::function<void(const ConnectionRecord&)>& on_end = {}) {
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
-  std::map<std::uint32_t, ConnectionRecord> waiting;
-  std::uint32_t next = 0;
-  auto release = [&] {
-    for (auto it = waiting.begin(); it != waiting.end() && it->first == next;
-         it = waiting.erase(it), ++next) {
-      emit(std::move(it->second));
-    }
-  };
-  auto sink = [&](const AnalysedFrame& f) {
-    story.add(*f.segment, *f.verdict, f.ts_ns);
-    std::vector<ConnectionRecord> ended = story.take_ended();
-    if (ended.empty()) return true;
-    for (auto& r : ended) {
-      // What ends a connection is one of its own frames: its analysis state goes too.
-      if (r.stream == f.verdict->stream) analyzer.retire(*f.verdict->connection);
-      if (on_end) on_end(r);
-      std::uint32_t stream = r.stream;
-      waiting.emplace(stream, std::move(r));
-    }
-    release();
-    return true;
-  };
-  RunResult result = run_pipeline(input, analyzer, sink, ctx);
-  for (auto& r : story.finish()) {
-    if (on_end) on_end(r);
-    std::uint32_t stream = r.stream;
-    waiting.emplace(stream, std::move(r));
-  }
-  for (auto& [stream, r] : waiting) emit(std::move(r));  // streams never seen leave gaps
-  return result;
-}
 
 bool nothing_read(const RunResult& result) {
   return result.exit_status == kExitUsage ||

@@ -84,20 +84,14 @@ std::string render_report(const ReportInput& in) {
   h += fmt::format("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
                    "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
                    zh ? "zh" : "en", escape(in.title), kStyle);
-  std::size_t n_troubled = 0;
-  for (const auto& r : records) n_troubled += troubled(r.diagnosis.verdict);
   h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
-                   escape(in.title), records.size(), n_troubled, escape(in.account));
+                   escape(in.title), in.total, in.troubled_total, escape(in.account));
 
   h += "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
        "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
        "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
        "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
-  std::vector<std::size_t> order = report_order(records);
-  std::size_t rows = 0;
-  for (std::size_t i : order) {
-    if (rows++ >= kReportMaxRows) break;
-    const auto& r = records[i];
+  for (const ConnectionRecord& r : records) {
     bool bad = troubled(r.diagnosis.verdict);
     double rtt_ms = r.rtt_median_ns ? static_cast<double>(*r.rtt_median_ns) / 1e6 : -1;
     h += fmt::format(
@@ -111,9 +105,9 @@ std::string render_report(const ReportInput& in) {
         r.retransmissions, rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
   }
   h += "</tbody></table>\n";
-  if (records.size() > kReportMaxRows) {
+  if (in.total > records.size()) {
     h += fmt::format("<p>… and {} more connections (see <code>tcplens summary</code>).</p>\n",
-                     records.size() - kReportMaxRows);
+                     in.total - records.size());
   }
 
   for (std::size_t i : in.detailed) {
@@ -123,7 +117,13 @@ std::string render_report(const ReportInput& in) {
                      escape(endpoint_text(r.server().endpoint)),
                      troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
     h += fmt::format("<p class=\"reason\">{}</p>\n", escape(r.diagnosis.reason));
-    h += fmt::format("<pre class=\"explain\">{}</pre>\n", escape(explain(records, i, in.lang)));
+    std::vector<ConnectionRecord> context;
+    for (const auto& p : *in.refused) {
+      if (p.stream < r.stream) context.push_back(p);
+    }
+    context.push_back(r);
+    h += fmt::format("<pre class=\"explain\">{}</pre>\n",
+                     escape(explain(context, context.size() - 1, in.lang)));
     auto sit = in.series->find(r.stream);
     if (sit != in.series->end() && !sit->second.points.empty()) {
       const ConnectionSeries& cs = sit->second;

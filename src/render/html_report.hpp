@@ -18,7 +18,12 @@ std::vector<std::size_t> report_order(const std::vector<ConnectionRecord>& recor
 
 struct ReportInput {
   std::string title;  // e.g. the input names
+  // The connections listed, already in report order (at most kReportMaxRows of `total`).
   const std::vector<ConnectionRecord>* records = nullptr;
+  std::size_t total = 0;
+  std::size_t troubled_total = 0;
+  // Refused attempts, the context of the stories (explain() tells those before a connection).
+  const std::vector<ConnectionRecord>* refused = nullptr;
   std::vector<std::size_t> detailed;  // indices into records, in order
   const std::map<std::uint32_t, ConnectionSeries>* series = nullptr;
   const std::map<std::uint32_t, std::string>* ladders = nullptr;  // by stream
