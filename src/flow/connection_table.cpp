@@ -11,19 +11,27 @@ FlowKey FlowKey::of(const Segment& s) {
 }
 
 std::size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
-  // FNV-1a over the addresses and ports: cheap, and symmetric keys are already canonical.
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](const std::uint8_t* p, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ULL;
-    }
+  // Word-wise: four 64-bit loads of the addresses and one of the ports, each mixed with a
+  // multiply-xorshift (the byte-at-a-time FNV it replaces was a tenth of the time on captures of
+  // many short connections).
+  auto word = [](const std::uint8_t* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
   };
-  std::size_t len = k.a.addr.family == 6 ? 16 : 4;
-  mix(k.a.addr.bytes.data(), len);
-  mix(k.b.addr.bytes.data(), len);
-  std::uint32_t ports = (std::uint32_t{k.a.port} << 16) | k.b.port;
-  mix(reinterpret_cast<const std::uint8_t*>(&ports), sizeof ports);
+  auto mix = [](std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+  };
+  std::uint64_t h = k.a.addr.family;
+  h = mix(h, word(k.a.addr.bytes.data()));
+  h = mix(h, word(k.b.addr.bytes.data()));
+  if (k.a.addr.family == 6) {
+    h = mix(h, word(k.a.addr.bytes.data() + 8));
+    h = mix(h, word(k.b.addr.bytes.data() + 8));
+  }
+  h = mix(h, (std::uint64_t{k.a.port} << 16) | k.b.port);
   return static_cast<std::size_t>(h);
 }
 
