@@ -1,5 +1,7 @@
-// Sequential reading of a file or stdin in large chunks, with a window of contiguous bytes that
-// parsers can look at. No per-record system call.
+// Sequential reading of a file or stdin, with a window of contiguous bytes that parsers can look
+// at. A regular file is mapped into memory (no copy, no read call at all; pages behind the cursor
+// are handed back as it moves on, so the resident size stays flat); anything else is read in
+// large chunks. No per-record system call either way.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +13,8 @@ namespace tcplens {
 
 class FileReader {
  public:
-  explicit FileReader(int fd, std::size_t chunk = 1 << 20) : fd_(fd), chunk_(chunk) {}
+  // `chunk` is the read size; below 1 MiB (tests, fuzzers) the file is read, never mapped.
+  explicit FileReader(int fd, std::size_t chunk = 1 << 20);
   ~FileReader();
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
@@ -20,12 +23,13 @@ class FileReader {
   // `available()` says how many there are) or on a read error (`io_error()`).
   bool ensure(std::size_t n);
   [[nodiscard]] std::span<const std::uint8_t> view(std::size_t n) const {
-    return {buf_.data() + pos_, n};
+    return {data_ + pos_, n};
   }
   [[nodiscard]] std::size_t available() const { return end_ - pos_; }
   void consume(std::size_t n) {
     pos_ += n;
     offset_ += n;
+    if (map_ != nullptr && pos_ >= released_ + kReleaseStep) release_behind();
   }
   // Skips n bytes, reading through them if they are not buffered. False if the file ends first.
   bool skip(std::size_t n);
@@ -34,9 +38,16 @@ class FileReader {
   [[nodiscard]] int io_error() const { return errno_; }
 
  private:
+  static constexpr std::size_t kReleaseStep = 16 << 20;
+  void release_behind();
+
   int fd_;
   std::size_t chunk_;
   std::vector<std::uint8_t> buf_;
+  const std::uint8_t* data_ = nullptr;  // buf_.data(), or the mapping
+  std::uint8_t* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::size_t released_ = 0;  // the mapping's bytes before this were handed back
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
   std::int64_t offset_ = 0;
