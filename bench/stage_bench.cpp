@@ -148,8 +148,8 @@ void BM_render(benchmark::State& state, const Capture* cap, FrameFormat format) 
     FrameWriter writer(out, format);
     for (auto _ : state) {
       for (std::size_t i = 0; i < cap->segments.size(); ++i) {
-        writer.row(FrameRow{cap->seg_number[i], cap->seg_ts[i], &cap->segments[i],
-                            &cap->verdicts[i]});
+        writer.row(
+            FrameRow{cap->seg_number[i], cap->seg_ts[i], &cap->segments[i], &cap->verdicts[i]});
       }
     }
     out.flush();

@@ -12,8 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tcplens;
   std::string error;
-  auto file = CaptureFile::open_fd(fuzz::memfd_with(data, size), "fuzz", error,
-                                   fuzz::read_chunk(size));
+  auto file =
+      CaptureFile::open_fd(fuzz::memfd_with(data, size), "fuzz", error, fuzz::read_chunk(size));
   if (!file) return 0;  // open_fd's CaptureFile closed the descriptor
   RawFrame frame;
   std::uint64_t sum = 0;

@@ -11,11 +11,16 @@
 namespace {
 
 constexpr std::array<int, 11> kLinks = {
-    tcplens::link_type::null_bsd,    tcplens::link_type::ethernet,
-    tcplens::link_type::raw,         tcplens::link_type::raw_openbsd,
-    tcplens::link_type::raw_linktype, tcplens::link_type::loop,
-    tcplens::link_type::linux_sll,   tcplens::link_type::ipv4,
-    tcplens::link_type::ipv6,        tcplens::link_type::linux_sll2,
+    tcplens::link_type::null_bsd,
+    tcplens::link_type::ethernet,
+    tcplens::link_type::raw,
+    tcplens::link_type::raw_openbsd,
+    tcplens::link_type::raw_linktype,
+    tcplens::link_type::loop,
+    tcplens::link_type::linux_sll,
+    tcplens::link_type::ipv4,
+    tcplens::link_type::ipv6,
+    tcplens::link_type::linux_sll2,
     147,  // DLT_USER0: not decoded
 };
 

@@ -36,6 +36,8 @@ inline int memfd_with(const std::uint8_t* data, std::size_t size) {
 // The size of the reader's read(2) calls: 1 to 1024 bytes, chosen by the input's size, so that
 // frames and blocks straddle refills (with the default 1 MiB a fuzz input is read in one go, and
 // every input would allocate and fault in a 1 MiB buffer, which costs more than the parsing).
-inline std::size_t read_chunk(std::size_t size) { return 1 + size % 1024; }
+inline std::size_t read_chunk(std::size_t size) {
+  return 1 + size % 1024;
+}
 
 }  // namespace tcplens::fuzz

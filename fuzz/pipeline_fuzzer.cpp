@@ -32,8 +32,8 @@ int dev_null() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tcplens;
   std::string error;
-  auto file = CaptureFile::open_fd(fuzz::memfd_with(data, size), "fuzz", error,
-                                   fuzz::read_chunk(size));
+  auto file =
+      CaptureFile::open_fd(fuzz::memfd_with(data, size), "fuzz", error, fuzz::read_chunk(size));
   if (!file) return 0;
   OutputBuffer out(dev_null(), 64 * 1024);
   FrameWriter tsv(out, FrameFormat::tsv);

@@ -13,9 +13,15 @@ constexpr std::uint16_t kSynAck = tcp_flag::syn | tcp_flag::ack;
 constexpr std::uint32_t kDupAckSentinel = 0xffffffff;  // tshark's "-1" in an unsigned counter
 
 // Sequence-space comparisons, modulo 2^32.
-bool seq_gt(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(b - a) < 0; }
-bool seq_lt(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
-bool seq_le(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) <= 0; }
+bool seq_gt(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(b - a) < 0;
+}
+bool seq_lt(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) < 0;
+}
+bool seq_le(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) <= 0;
+}
 
 // Time gaps compared as tshark does, unsigned: when time runs backwards the gap is huge.
 std::uint64_t gap(std::int64_t now, std::int64_t then) {
@@ -112,8 +118,7 @@ void check_window_and_acks(const Segment& s, Direction& fwd, const Direction& re
     f |= keep_alive_ack;
     return;
   }
-  if (same_place && window == 0 && fwd.window == 0 &&
-      (rev.lastsegmentflags & zero_window_probe)) {
+  if (same_place && window == 0 && fwd.window == 0 && (rev.lastsegmentflags & zero_window_probe)) {
     f |= zero_window_probe_ack;
     return;
   }

@@ -43,7 +43,7 @@ struct Verdict {
   std::uint64_t dupack_frame = 0;
   bool has_rto = false;
   bool has_ack_rtt = false;
-  bool new_stream = false;  // this frame opened its stream
+  bool new_stream = false;       // this frame opened its stream
   bool analysis_hidden = false;  // tshark prints no analysis (header cut by the snaplen)
   Connection* connection = nullptr;
 };

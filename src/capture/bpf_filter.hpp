@@ -1,13 +1,13 @@
 // A tcpdump filter expression applied to frames read from files, compiled once per link type.
 #pragma once
 
+#include <pcap/pcap.h>
+
 #include <map>
 #include <memory>
 #include <string>
 
 #include "capture/frame.hpp"
-
-#include <pcap/pcap.h>
 
 namespace tcplens {
 

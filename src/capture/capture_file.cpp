@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 
-
 namespace tcplens {
 
 namespace {
@@ -243,8 +242,8 @@ ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
     if (length < 12 || length % 4 != 0) {
       return fail("bad pcapng block length " + std::to_string(length), at);
     }
-    bool packet = type == kBlockEnhancedPacket || type == kBlockSimplePacket ||
-                  type == kBlockPacketObsolete;
+    bool packet =
+        type == kBlockEnhancedPacket || type == kBlockSimplePacket || type == kBlockPacketObsolete;
     if (length > (packet ? kMaxFrameLength + 4096 : kMaxBlockLength)) {
       return fail("pcapng block length " + std::to_string(length) + " is absurd", at);
     }
@@ -302,9 +301,9 @@ ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
       }
     }
     if (itf_id >= interfaces_.size()) {
-      return fail("pcapng packet names interface " + std::to_string(itf_id) +
-                      ", which was never described",
-                  at);
+      return fail(
+          "pcapng packet names interface " + std::to_string(itf_id) + ", which was never described",
+          at);
     }
     const Interface& itf = interfaces_[itf_id];
     if (type == kBlockSimplePacket && itf.snaplen != 0) caplen = std::min(caplen, itf.snaplen);

@@ -13,5 +13,4 @@ struct RawFrame {
   std::span<const std::uint8_t> bytes;
 };
 
-
 }  // namespace tcplens

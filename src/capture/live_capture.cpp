@@ -77,7 +77,9 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
   return ReadStatus::frame;
 }
 
-void LiveCapture::break_loop() { pcap_breakloop(handle_); }
+void LiveCapture::break_loop() {
+  pcap_breakloop(handle_);
+}
 
 bool LiveCapture::stats(std::uint64_t& received, std::uint64_t& dropped) const {
   pcap_stat st{};

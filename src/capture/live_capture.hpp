@@ -14,8 +14,8 @@ namespace tcplens {
 
 struct LiveOptions {
   std::string interface;
-  std::string filter;      // BPF, compiled by the kernel-side filter
-  std::string save_path;   // pcap file to write, empty for none
+  std::string filter;     // BPF, compiled by the kernel-side filter
+  std::string save_path;  // pcap file to write, empty for none
   int snaplen = 262144;
   bool promiscuous = true;
 };

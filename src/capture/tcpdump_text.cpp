@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <charconv>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -193,16 +193,35 @@ std::uint16_t parse_flags(std::string_view f) {
   if (f == "none") return 0;
   for (char c : f) {
     switch (c) {
-      case 'S': flags |= 0x002; break;
-      case 'F': flags |= 0x001; break;
-      case 'R': flags |= 0x004; break;
-      case 'P': flags |= 0x008; break;
-      case 'U': flags |= 0x020; break;
-      case 'E': flags |= 0x040; break;
-      case 'W': flags |= 0x080; break;
-      case 'e': flags |= 0x100; break;
-      case '.': flags |= 0x010; break;
-      default: break;
+      case 'S':
+        flags |= 0x002;
+        break;
+      case 'F':
+        flags |= 0x001;
+        break;
+      case 'R':
+        flags |= 0x004;
+        break;
+      case 'P':
+        flags |= 0x008;
+        break;
+      case 'U':
+        flags |= 0x020;
+        break;
+      case 'E':
+        flags |= 0x040;
+        break;
+      case 'W':
+        flags |= 0x080;
+        break;
+      case 'e':
+        flags |= 0x100;
+        break;
+      case '.':
+        flags |= 0x010;
+        break;
+      default:
+        break;
     }
   }
   return flags;
@@ -341,8 +360,8 @@ bool looks_like_capture(const std::uint8_t* p, std::size_t n) {
   return false;
 }
 
-std::unique_ptr<TcpdumpText> TcpdumpText::open(const std::string& path,
-                                               const TextOptions& options, std::string& error) {
+std::unique_ptr<TcpdumpText> TcpdumpText::open(const std::string& path, const TextOptions& options,
+                                               std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read";

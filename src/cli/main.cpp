@@ -1,14 +1,13 @@
 // tcplens: the command line. Parses flags and wires the stages together; nothing else.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <csignal>
-#include <thread>
 #include <cstdlib>
-
-#include <unistd.h>
+#include <thread>
 
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
@@ -81,8 +80,9 @@ int main(int argc, char** argv) {
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  frames_cmd->add_option("--threads", threads,
-                         "Analysers, sharded by connection (default: all cores); same output")
+  frames_cmd
+      ->add_option("--threads", threads,
+                   "Analysers, sharded by connection (default: all cores); same output")
       ->check(CLI::Range(1u, 256u));
 
   InputFlags summary_in;

@@ -100,7 +100,8 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   auto emit = [&](ConnectionRecord&& r) {
     ++total;
     troubled_total += troubled(r.diagnosis.verdict);
-    if (r.state == ConnectionState::refused && refused.size() < kReportMaxRows) refused.push_back(r);
+    if (r.state == ConnectionState::refused && refused.size() < kReportMaxRows)
+      refused.push_back(r);
     kept.push_back(std::move(r));
     if (kept.size() >= 2 * kReportMaxRows) trim();
   };

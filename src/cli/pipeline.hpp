@@ -19,7 +19,7 @@ namespace tcplens {
 
 struct InputOptions {
   std::vector<std::string> files;
-  std::string interface;  // live capture when not empty
+  std::string interface;    // live capture when not empty
   std::int64_t count = -1;  // stop after this many frames (-1: no limit)
   std::string write_file;   // save captured frames (live) as pcap
   std::string filter;       // BPF expression

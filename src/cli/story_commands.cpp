@@ -35,7 +35,7 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   // Live: each connection is printed when it ends (the rest on Ctrl-C), not in stream order.
   const bool live = !options.input.interface.empty();
   std::function<void(const ConnectionRecord&)> on_end;
-  std::function<void(ConnectionRecord&&)> emit;
+  std::function<void(ConnectionRecord &&)> emit;
   // The table sorts the troubled first: it keeps each row's text, not the records.
   std::vector<std::pair<bool, std::string>> rows;
   auto print = [&](const ConnectionRecord& r) {
@@ -98,9 +98,10 @@ int run_explain(const ExplainOptions& options, const RunContext& ctx) {
     if (r.state == ConnectionState::refused) refused.push_back(r);
   };
   const bool live = !options.input.interface.empty();
-  RunResult result = live ? stream_records(options.input, ctx, [](ConnectionRecord&&) {}, tell)
-                          : stream_records(options.input, ctx,
-                                           [&](ConnectionRecord&& r) { tell(r); });
+  RunResult result =
+      live ? stream_records(
+                 options.input, ctx, [](ConnectionRecord&&) {}, tell)
+           : stream_records(options.input, ctx, [&](ConnectionRecord&& r) { tell(r); });
   if (nothing_read(result)) return result.exit_status;
   if (options.stream && told == 0) {
     fmt::print(stderr, "tcplens: explain: no stream {} in the input ({} streams)\n",

@@ -26,9 +26,9 @@ class ByteReader {
   }
   std::uint32_t be32() {
     if (!has(4)) return fail<std::uint32_t>();
-    std::uint32_t v = (std::uint32_t{bytes_[offset_]} << 24) |
-                      (std::uint32_t{bytes_[offset_ + 1]} << 16) |
-                      (std::uint32_t{bytes_[offset_ + 2]} << 8) | std::uint32_t{bytes_[offset_ + 3]};
+    std::uint32_t v =
+        (std::uint32_t{bytes_[offset_]} << 24) | (std::uint32_t{bytes_[offset_ + 1]} << 16) |
+        (std::uint32_t{bytes_[offset_ + 2]} << 8) | std::uint32_t{bytes_[offset_ + 3]};
     offset_ += 4;
     return v;
   }
@@ -41,7 +41,9 @@ class ByteReader {
     return v;
   }
   // Peeks do not move the cursor; out of range they fail like reads.
-  std::uint8_t peek8(std::size_t at) const { return at < remaining() && ok_ ? bytes_[offset_ + at] : 0; }
+  std::uint8_t peek8(std::size_t at) const {
+    return at < remaining() && ok_ ? bytes_[offset_ + at] : 0;
+  }
   bool skip(std::size_t n) {
     if (!has(n)) {
       ok_ = false;

@@ -19,7 +19,9 @@ struct Network {
   int version = 0;  // 4, 6 or 0 when unknown (raw IP: look at the version nibble)
 };
 
-bool is_vlan(std::uint16_t type) { return type == 0x8100 || type == 0x88a8 || type == 0x9100; }
+bool is_vlan(std::uint16_t type) {
+  return type == 0x8100 || type == 0x88a8 || type == 0x9100;
+}
 
 int version_of_ethertype(std::uint16_t type) {
   if (type == kEtherIpv4) return 4;
@@ -66,8 +68,8 @@ SkipReason locate_network(int link, ByteReader r, Network& net) {
       net.version = version_of_bsd_family(family);
       if (net.version < 0) {
         // Written on a big-endian host.
-        family = (family >> 24) | ((family >> 8) & 0xff00) | ((family << 8) & 0xff0000) |
-                 (family << 24);
+        family =
+            (family >> 24) | ((family >> 8) & 0xff00) | ((family << 8) & 0xff0000) | (family << 24);
         net.version = version_of_bsd_family(family);
       }
       break;
@@ -165,8 +167,7 @@ SkipReason decode_ipv6(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
         break;
       case 44: {  // fragment
         if (!r.has(8)) return SkipReason::truncated;
-        std::uint16_t off_flags =
-            static_cast<std::uint16_t>((r.peek8(2) << 8) | r.peek8(3));
+        std::uint16_t off_flags = static_cast<std::uint16_t>((r.peek8(2) << 8) | r.peek8(3));
         if ((off_flags & 0xfff9) != 0) return SkipReason::ip_fragment;  // offset or M set
         ext_len = 8;
         break;
@@ -308,7 +309,8 @@ std::string to_string(const IpAddress& addr) {
   }
   // RFC 5952: longest run of two or more zero groups becomes "::".
   std::uint16_t g[8];
-  for (int i = 0; i < 8; ++i) g[i] = static_cast<std::uint16_t>((addr.bytes[2 * i] << 8) | addr.bytes[2 * i + 1]);
+  for (int i = 0; i < 8; ++i)
+    g[i] = static_cast<std::uint16_t>((addr.bytes[2 * i] << 8) | addr.bytes[2 * i + 1]);
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {
     if (g[i] != 0) {

@@ -28,7 +28,7 @@ std::string_view to_string(SkipReason reason);
 namespace link_type {
 inline constexpr int null_bsd = 0;
 inline constexpr int ethernet = 1;
-inline constexpr int raw = 12;        // DLT_RAW on Linux
+inline constexpr int raw = 12;  // DLT_RAW on Linux
 inline constexpr int raw_openbsd = 14;
 inline constexpr int raw_linktype = 101;
 inline constexpr int loop = 108;

@@ -36,8 +36,8 @@ struct SackBlock {
 };
 
 struct TcpOptions {
-  std::uint16_t mss = 0;            // 0: absent
-  std::int8_t window_scale = -1;    // -1: absent, else the shift as sent
+  std::uint16_t mss = 0;          // 0: absent
+  std::int8_t window_scale = -1;  // -1: absent, else the shift as sent
   bool sack_permitted = false;
   bool has_timestamps = false;
   std::uint8_t sack_count = 0;
@@ -53,8 +53,8 @@ struct Segment {
   std::uint16_t dst_port = 0;
   std::uint32_t seq = 0;
   std::uint32_t ack = 0;
-  std::uint16_t flags = 0;   // 12 bits, tcp_flag::*
-  std::uint16_t window = 0;  // raw field, unscaled
+  std::uint16_t flags = 0;        // 12 bits, tcp_flag::*
+  std::uint16_t window = 0;       // raw field, unscaled
   std::uint32_t payload_len = 0;  // from the IP lengths, as tshark's tcp.len (even if not captured)
   TcpOptions options;
   // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the

@@ -56,8 +56,8 @@ struct Direction {
 
 struct Connection {
   std::uint32_t stream = 0;
-  Endpoint first;   // the endpoint that sent this stream's first frame: direction 0
-  Endpoint second;  // its peer: direction 1
+  Endpoint first;              // the endpoint that sent this stream's first frame: direction 0
+  Endpoint second;             // its peer: direction 1
   std::int64_t syn_time = 0;   // most recent pure SYN (tshark's ts_mru_syn)
   std::int64_t first_rtt = 0;  // SYN → first pure ACK from either side; 0 until known
   std::uint64_t frames = 0;

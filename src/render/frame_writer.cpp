@@ -11,7 +11,7 @@ namespace {
 
 struct FlagColumn {
   std::string_view name;
-  std::uint32_t mask;  // set when any of these bits is
+  std::uint32_t mask;     // set when any of these bits is
   std::string_view cell;  // what tshark -T fields prints when set
 };
 

@@ -16,11 +16,20 @@ std::string escape(const std::string& s) {
   o.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -60,7 +69,9 @@ constexpr const char* kScript = R"(
 })();
 )";
 
-std::string seconds_text(std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9); }
+std::string seconds_text(std::int64_t ns) {
+  return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9);
+}
 
 }  // namespace
 
@@ -81,28 +92,31 @@ std::string render_report(const ReportInput& in) {
   const auto& records = *in.records;
   const bool zh = in.lang == Language::zh;
   std::string h;
-  h += fmt::format("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
-                   "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
-                   zh ? "zh" : "en", escape(in.title), kStyle);
+  h += fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
+      "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
+      zh ? "zh" : "en", escape(in.title), kStyle);
   h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
                    escape(in.title), in.total, in.troubled_total, escape(in.account));
 
-  h += "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
-       "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
-       "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-       "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
+  h +=
+      "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
+      "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
+      "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
+      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
   for (const ConnectionRecord& r : records) {
     bool bad = troubled(r.diagnosis.verdict);
     double rtt_ms = r.rtt_median_ns ? static_cast<double>(*r.rtt_median_ns) / 1e6 : -1;
     h += fmt::format(
         "<tr{}><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
-        "<td class=\"t verdict {}\" title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"t verdict {}\" "
+        "title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td data-v=\"{}\">{}</td></tr>\n",
         bad ? " class=\"troubled\"" : "", r.stream, escape(endpoint_text(r.client().endpoint)),
         escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
         escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
-        seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes,
-        r.retransmissions, rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
+        seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes, r.retransmissions,
+        rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
   }
   h += "</tbody></table>\n";
   if (in.total > records.size()) {
@@ -112,10 +126,11 @@ std::string render_report(const ReportInput& in) {
 
   for (std::size_t i : in.detailed) {
     const auto& r = records[i];
-    h += fmt::format("<h2 id=\"stream-{0}\">Stream {0}: {1} → {2} — <span class=\"{3}\">{4}</span></h2>\n",
-                     r.stream, escape(endpoint_text(r.client().endpoint)),
-                     escape(endpoint_text(r.server().endpoint)),
-                     troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
+    h += fmt::format(
+        "<h2 id=\"stream-{0}\">Stream {0}: {1} → {2} — <span class=\"{3}\">{4}</span></h2>\n",
+        r.stream, escape(endpoint_text(r.client().endpoint)),
+        escape(endpoint_text(r.server().endpoint)), troubled(r.diagnosis.verdict) ? "bad" : "ok",
+        to_string(r.diagnosis.verdict));
     h += fmt::format("<p class=\"reason\">{}</p>\n", escape(r.diagnosis.reason));
     std::vector<ConnectionRecord> context;
     for (const auto& p : *in.refused) {
@@ -141,8 +156,9 @@ std::string render_report(const ReportInput& in) {
     }
     auto lit = in.ladders->find(r.stream);
     if (lit != in.ladders->end()) {
-      h += fmt::format("<details><summary>Ladder</summary><pre class=\"ladder\">{}</pre></details>\n",
-                       escape(lit->second));
+      h += fmt::format(
+          "<details><summary>Ladder</summary><pre class=\"ladder\">{}</pre></details>\n",
+          escape(lit->second));
     }
   }
   h += fmt::format("<script>{}</script>\n</body></html>\n", kScript);

@@ -9,11 +9,13 @@ namespace tcplens {
 
 namespace {
 
-constexpr int kTimeWidth = 12;                          // "  451.448829 "
+constexpr int kTimeWidth = 12;                              // "  451.448829 "
 constexpr int kArrowWidth = kLadderWidth - kTimeWidth - 3;  // between the two bars
 
 // UTF-8 aware length for what we print (ASCII labels, "→" etc. avoided).
-int width(const std::string& s) { return static_cast<int>(s.size()); }
+int width(const std::string& s) {
+  return static_cast<int>(s.size());
+}
 
 std::string label_of(const Segment& s, const Verdict& v) {
   std::string l = flag_names(s.flags);

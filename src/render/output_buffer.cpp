@@ -10,7 +10,9 @@ OutputBuffer::OutputBuffer(int fd, std::size_t capacity) : fd_(fd), capacity_(ca
   buf_.reserve(capacity_ + 4096);
 }
 
-OutputBuffer::~OutputBuffer() { flush(); }
+OutputBuffer::~OutputBuffer() {
+  flush();
+}
 
 void OutputBuffer::flush() {
   const char* p = buf_.data();

@@ -187,7 +187,8 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
 }
 
 namespace {
-constexpr const char* kRowFormat = "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n";
+constexpr const char* kRowFormat =
+    "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n";
 
 void append_row(std::string& out, const ConnectionRecord& r) {
   fmt::format_to(std::back_inserter(out), fmt::runtime(kRowFormat),

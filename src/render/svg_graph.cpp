@@ -28,11 +28,20 @@ std::string escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -53,7 +62,9 @@ struct Unit {
   double scale;
   const char* name;
 };
-Unit time_unit(double span_s) { return span_s < 1 ? Unit{1e3, "ms"} : Unit{1, "s"}; }
+Unit time_unit(double span_s) {
+  return span_s < 1 ? Unit{1e3, "ms"} : Unit{1, "s"};
+}
 Unit byte_unit(double span) {
   if (span >= 10e6) return {1e-6, "MB"};
   if (span >= 10e3) return {1e-3, "kB"};
@@ -68,7 +79,10 @@ class Plot {
   double y(double v) const {
     return o_.height - kBottom - (v - y0_) / (y1_ - y0_) * (o_.height - kTop - kBottom);
   }
-  int pixel(double v) const { return static_cast<int>(x(v)); }
+  // Clamped to the graph: a negative time (timestamps going backwards) would not fit an int.
+  int pixel(double v) const {
+    return static_cast<int>(std::clamp(x(v), 0.0, static_cast<double>(o_.width)));
+  }
 
   void begin(std::string& s, const std::string& desc) const {
     s += fmt::format(
@@ -81,27 +95,31 @@ class Plot {
   void axes(std::string& s, const std::string& xlabel, Unit xu, const std::string& ylabel,
             Unit yu) const {
     const double bottom = o_.height - kBottom;
-    s += fmt::format("<g stroke=\"#444\" fill=\"none\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
-                     "height=\"{}\"/></g>\n",
-                     kLeft, kTop, o_.width - kLeft - kRight, o_.height - kTop - kBottom);
+    s += fmt::format(
+        "<g stroke=\"#444\" fill=\"none\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
+        "height=\"{}\"/></g>\n",
+        kLeft, kTop, o_.width - kLeft - kRight, o_.height - kTop - kBottom);
     double xs = nice_step((x1_ - x0_) * xu.scale, 8) / xu.scale;
     for (double v = std::ceil(x0_ / xs) * xs; v <= x1_ + 1e-12; v += xs) {
-      s += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
-                       x(v), kTop, bottom, bottom + 16, std::round(v * xu.scale * 1e6) / 1e6);
+      s += fmt::format(
+          "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
+          "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4:g}</text>\n",
+          x(v), kTop, bottom, bottom + 16, std::round(v * xu.scale * 1e6) / 1e6);
     }
     double ys = nice_step((y1_ - y0_) * yu.scale, 6) / yu.scale;
     for (double v = std::ceil(y0_ / ys) * ys; v <= y1_ + 1e-9; v += ys) {
-      s += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
-                       kLeft, o_.width - kRight, y(v), kLeft - 6, y(v) + 4,
-                       std::round(v * yu.scale * 1e6) / 1e6);
+      s += fmt::format(
+          "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
+          "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\">{5:g}</text>\n",
+          kLeft, o_.width - kRight, y(v), kLeft - 6, y(v) + 4,
+          std::round(v * yu.scale * 1e6) / 1e6);
     }
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} ({})</text>\n",
                      (kLeft + o_.width - kRight) / 2, bottom + 34, escape(xlabel), xu.name);
-    s += fmt::format("<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{} "
-                     "({})</text>\n",
-                     (kTop + bottom) / 2, escape(ylabel), yu.name);
+    s += fmt::format(
+        "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{} "
+        "({})</text>\n",
+        (kTop + bottom) / 2, escape(ylabel), yu.name);
   }
   void legend(std::string& s, const std::vector<std::pair<const char*, std::string>>& items) const {
     double lx = kLeft;
@@ -112,9 +130,10 @@ class Plot {
         lx = kLeft;
         ly += 18;
       }
-      s += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"14\" height=\"4\" fill=\"{}\"/>"
-                       "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-                       lx, ly - 4, colour, lx + 18, ly, escape(label));
+      s += fmt::format(
+          "<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"14\" height=\"4\" fill=\"{}\"/>"
+          "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
+          lx, ly - 4, colour, lx + 18, ly, escape(label));
       lx += w;
     }
   }
@@ -124,7 +143,9 @@ class Plot {
   double x0_, x1_, y0_, y1_;
 };
 
-double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+double seconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e9;
+}
 
 std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
   const int d = o.direction;
@@ -142,8 +163,9 @@ std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
   s1 = std::max(s1, std::min(edge, s1 * 1.5));
   Plot plot(o, 0, t1 * 1.02 + 1e-6, 0, s1 * 1.05);
   std::string s;
-  plot.begin(s, "Time-sequence graph: x is time since the connection's first frame, y the "
-                "relative sequence number; vertical bars are data segments.");
+  plot.begin(s,
+             "Time-sequence graph: x is time since the connection's first frame, y the "
+             "relative sequence number; vertical bars are data segments.");
   plot.axes(s, "time", time_unit(t1), "relative sequence number", byte_unit(s1));
 
   // Data: first transmissions merged per pixel column when there are many; events all drawn.
@@ -200,11 +222,12 @@ std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
     win_path += win_path.empty() ? fmt::format("M{:.1f} {:.1f}", x, plot.y(edge))
                                  : fmt::format("H{:.1f}V{:.1f}", x, plot.y(edge));
   }
-  s += fmt::format("<clipPath id=\"plot-area-{0}\"><rect x=\"{1}\" y=\"{2}\" width=\"{3}\" "
-                   "height=\"{4}\"/></clipPath>\n<path d=\"{5}\" fill=\"none\" stroke=\"{6}\" "
-                   "stroke-width=\"1.2\" stroke-dasharray=\"5 3\" clip-path=\"url(#plot-area-{0})\"/>\n",
-                   cs.stream, kLeft, kTop, o.width - kLeft - kRight, o.height - kTop - kBottom,
-                   win_path, kPurple);
+  s += fmt::format(
+      "<clipPath id=\"plot-area-{0}\"><rect x=\"{1}\" y=\"{2}\" width=\"{3}\" "
+      "height=\"{4}\"/></clipPath>\n<path d=\"{5}\" fill=\"none\" stroke=\"{6}\" "
+      "stroke-width=\"1.2\" stroke-dasharray=\"5 3\" clip-path=\"url(#plot-area-{0})\"/>\n",
+      cs.stream, kLeft, kTop, o.width - kLeft - kRight, o.height - kTop - kBottom, win_path,
+      kPurple);
   s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>\n", ack_path,
                    kGreen);
   // SACK blocks, zero windows, FIN and RST; the data is drawn over the SACK blocks.
@@ -218,19 +241,20 @@ std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
       }
       if (p.flags & analysis_flag::zero_window) {
         double y = plot.y(p.ack);
-        marks += fmt::format("<path d=\"M{0:.1f} {1:.1f}l-5 9h10z\" fill=\"{2}\"><title>zero "
-                             "window at {3:.6f} s</title></path>\n",
-                             x, y, kBlack, seconds(p.t_ns));
+        marks += fmt::format(
+            "<path d=\"M{0:.1f} {1:.1f}l-5 9h10z\" fill=\"{2}\"><title>zero "
+            "window at {3:.6f} s</title></path>\n",
+            x, y, kBlack, seconds(p.t_ns));
       }
     }
     if (p.tcp_flags & (tcp_flag::fin | tcp_flag::rst)) {
       bool rst = p.tcp_flags & tcp_flag::rst;
       double y = plot.y(p.direction == d ? p.seq : p.ack);
-      marks += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-weight=\"bold\" fill=\"{}\">{}"
-                           "<title>{} from the {} at {:.6f} s</title></text>\n",
-                           x + 3, y - 3, rst ? kVermillion : kBlack, rst ? "R" : "F",
-                           rst ? "RST" : "FIN", p.direction == d ? "sender" : "receiver",
-                           seconds(p.t_ns));
+      marks += fmt::format(
+          "<text x=\"{:.1f}\" y=\"{:.1f}\" font-weight=\"bold\" fill=\"{}\">{}"
+          "<title>{} from the {} at {:.6f} s</title></text>\n",
+          x + 3, y - 3, rst ? kVermillion : kBlack, rst ? "R" : "F", rst ? "RST" : "FIN",
+          p.direction == d ? "sender" : "receiver", seconds(p.t_ns));
     }
   }
   s += fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1\" opacity=\"0.6\"/>\n", sack,
@@ -252,9 +276,10 @@ std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
                   {kSky, "SACK"},
                   {kBlack, "zero window ▲, FIN F, RST R"}});
   if (cs.thinned) {
-    s += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#666\">{} plain frames thinned out; every "
-                     "event kept</text>\n",
-                     o.width - kRight - 300, 24, cs.thinned);
+    s += fmt::format(
+        "<text x=\"{}\" y=\"{}\" fill=\"#666\">{} plain frames thinned out; every "
+        "event kept</text>\n",
+        o.width - kRight - 300, 24, cs.thinned);
   }
   s += "</svg>\n";
   return s;
@@ -275,8 +300,9 @@ std::string rtt_graph(const ConnectionSeries& cs, const GraphOptions& o) {
   if (r1 < 1e-3) ru = Unit{1e6, "µs"};
   Plot plot(o, 0, t1 * 1.02 + 1e-6, 0, std::max(r1 * 1.1, 1e-6));
   std::string s;
-  plot.begin(s, "ACK round-trip time: for each acknowledged segment of this direction, the time "
-                "from the segment to the ACK that covered it, at the capture point.");
+  plot.begin(s,
+             "ACK round-trip time: for each acknowledged segment of this direction, the time "
+             "from the segment to the ACK that covered it, at the capture point.");
   plot.axes(s, "time", time_unit(t1), "ACK RTT", ru);
   std::string dots;
   for (const auto& p : cs.points) {
@@ -302,7 +328,9 @@ std::string throughput_graph(const ConnectionSeries& cs, const GraphOptions& o) 
   for (const auto& p : cs.points) {
     if (p.direction == d || !(p.tcp_flags & tcp_flag::ack)) continue;
     if (have && static_cast<std::int32_t>(p.ack - last_ack) > 0) {
-      int b = std::min(bins, static_cast<int>(seconds(p.t_ns) / width_s));
+      // Clamped in double first: a frame stamped before the connection's first frame (capture
+      // timestamps that go backwards) has a negative time, and goes to the first bin.
+      int b = static_cast<int>(std::clamp(seconds(p.t_ns) / width_s, 0.0, double{bins}));
       delivered[static_cast<std::size_t>(b)] += p.ack - last_ack;
     }
     if (!have || static_cast<std::int32_t>(p.ack - last_ack) > 0) last_ack = p.ack;
@@ -313,7 +341,9 @@ std::string throughput_graph(const ConnectionSeries& cs, const GraphOptions& o) 
     v /= width_s;
     peak = std::max(peak, v);
   }
-  Unit ru = peak >= 1e6 ? Unit{1e-6, "MB/s"} : peak >= 1e3 ? Unit{1e-3, "kB/s"} : Unit{1, "bytes/s"};
+  Unit ru = peak >= 1e6   ? Unit{1e-6, "MB/s"}
+            : peak >= 1e3 ? Unit{1e-3, "kB/s"}
+                          : Unit{1, "bytes/s"};
   Plot plot(o, 0, t1 * 1.02 + 1e-6, 0, peak * 1.1);
   std::string s;
   plot.begin(s, "Goodput: bytes newly acknowledged per interval of the connection's duration.");
@@ -323,7 +353,8 @@ std::string throughput_graph(const ConnectionSeries& cs, const GraphOptions& o) 
     line += fmt::format("{}{:.1f} {:.1f}", b == 0 ? "M" : "L", plot.x((b + 0.5) * width_s),
                         plot.y(delivered[static_cast<std::size_t>(b)]));
   }
-  s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", line, kGreen);
+  s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", line,
+                   kGreen);
   plot.legend(s, {{kGreen, fmt::format("goodput per {:.3g} s", width_s)}});
   s += "</svg>\n";
   return s;

@@ -5,7 +5,9 @@
 
 namespace tcplens {
 
-std::string_view to_string(Side s) { return s == Side::client ? "client" : "server"; }
+std::string_view to_string(Side s) {
+  return s == Side::client ? "client" : "server";
+}
 
 std::string_view to_string(ConnectionState s) {
   switch (s) {
@@ -79,8 +81,12 @@ std::string endpoint_text(const Endpoint& e) {
 namespace {
 
 // Within 20 %, the tolerance the summary documents.
-bool about(double a, double b) { return std::fabs(a - b) <= 0.2 * b; }
-bool doubles(double next, double prev) { return about(next, 2 * prev); }
+bool about(double a, double b) {
+  return std::fabs(a - b) <= 0.2 * b;
+}
+bool doubles(double next, double prev) {
+  return about(next, 2 * prev);
+}
 
 // From gap `from` on: doubling, then possibly a cap (gaps that stop growing and stay equal).
 // Returns the number of doubling steps, or -1 if the gaps do not fit; sets `cap`.

@@ -16,8 +16,12 @@ namespace tcplens {
 
 // Sides of a connection: the client sent the first SYN (or, without one, the first frame).
 enum class Side : std::uint8_t { client = 0, server = 1 };
-inline int index(Side s) { return static_cast<int>(s); }
-inline Side other(Side s) { return s == Side::client ? Side::server : Side::client; }
+inline int index(Side s) {
+  return static_cast<int>(s);
+}
+inline Side other(Side s) {
+  return s == Side::client ? Side::server : Side::client;
+}
 std::string_view to_string(Side s);
 
 enum class ConnectionState : std::uint8_t {
@@ -61,12 +65,20 @@ struct ZeroWindowStall {
 };
 
 // Analysis flag names as tshark spells them (without "tcp.analysis."), in column order.
-inline constexpr std::array<std::string_view, 14> kFlagNames{
-    "retransmission",    "fast_retransmission", "spurious_retransmission",
-    "out_of_order",      "lost_segment",        "ack_lost_segment",
-    "duplicate_ack",     "zero_window",         "zero_window_probe",
-    "zero_window_probe_ack", "window_full",     "window_update",
-    "keep_alive",        "keep_alive_ack"};
+inline constexpr std::array<std::string_view, 14> kFlagNames{"retransmission",
+                                                             "fast_retransmission",
+                                                             "spurious_retransmission",
+                                                             "out_of_order",
+                                                             "lost_segment",
+                                                             "ack_lost_segment",
+                                                             "duplicate_ack",
+                                                             "zero_window",
+                                                             "zero_window_probe",
+                                                             "zero_window_probe_ack",
+                                                             "window_full",
+                                                             "window_update",
+                                                             "keep_alive",
+                                                             "keep_alive_ack"};
 
 // A run of new data from one side before the other side sends data: one "round" of a
 // request/response conversation, with the ACK that covered it.
@@ -77,9 +89,9 @@ struct Turn {
   std::uint32_t first_seq = 0;  // relative
   std::uint32_t end_seq = 0;    // relative, one past the last byte
   std::uint32_t segments = 0;
-  std::int64_t acked_ns = -1;   // the first ACK from the peer covering the whole turn
-  std::uint32_t ack = 0;        // its relative ACK number
-  bool ack_with_data = false;   // that ACK rode on the peer's own data
+  std::int64_t acked_ns = -1;  // the first ACK from the peer covering the whole turn
+  std::uint32_t ack = 0;       // its relative ACK number
+  bool ack_with_data = false;  // that ACK rode on the peer's own data
   std::uint16_t peer_window_raw = 0;
   std::uint64_t peer_window = 0;  // after scaling
   std::uint64_t bytes() const { return end_seq - first_seq; }
@@ -87,9 +99,9 @@ struct Turn {
 
 struct SideFacts {
   Endpoint endpoint;
-  bool sent_syn = false;       // a pure SYN
+  bool sent_syn = false;  // a pure SYN
   bool sent_synack = false;
-  std::uint32_t isn = 0;       // raw ISN of its SYN or SYN/ACK
+  std::uint32_t isn = 0;  // raw ISN of its SYN or SYN/ACK
   std::uint32_t syns_sent = 0;
   std::uint64_t frames = 0;
   std::uint64_t bytes = 0;        // distinct payload bytes (highest sequence reached)

@@ -13,8 +13,12 @@ namespace {
 constexpr std::size_t kMaxIntervals = 64;
 constexpr std::int64_t kMinRtoNs = 200'000'000;  // Linux's TCP_RTO_MIN
 
-bool rel_lt(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
-bool rel_le(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) <= 0; }
+bool rel_lt(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) < 0;
+}
+bool rel_le(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) <= 0;
+}
 
 // Adds [l, r) to a sorted list of disjoint intervals, merging neighbours.
 template <typename Interval>
@@ -48,15 +52,24 @@ double share(std::int64_t part, std::int64_t whole) {
 
 std::string_view to_string(DiagnosisVerdict v) {
   switch (v) {
-    case DiagnosisVerdict::healthy: return "healthy";
-    case DiagnosisVerdict::refused: return "refused";
-    case DiagnosisVerdict::unanswered: return "unanswered";
-    case DiagnosisVerdict::peer_unreachable: return "peer-unreachable";
-    case DiagnosisVerdict::loss_limited: return "loss-limited";
-    case DiagnosisVerdict::receive_window_limited: return "receive-window-limited";
-    case DiagnosisVerdict::zero_window_stalled: return "zero-window-stalled";
-    case DiagnosisVerdict::application_limited: return "application-limited";
-    case DiagnosisVerdict::reset: return "reset";
+    case DiagnosisVerdict::healthy:
+      return "healthy";
+    case DiagnosisVerdict::refused:
+      return "refused";
+    case DiagnosisVerdict::unanswered:
+      return "unanswered";
+    case DiagnosisVerdict::peer_unreachable:
+      return "peer-unreachable";
+    case DiagnosisVerdict::loss_limited:
+      return "loss-limited";
+    case DiagnosisVerdict::receive_window_limited:
+      return "receive-window-limited";
+    case DiagnosisVerdict::zero_window_stalled:
+      return "zero-window-stalled";
+    case DiagnosisVerdict::application_limited:
+      return "application-limited";
+    case DiagnosisVerdict::reset:
+      return "reset";
   }
   return "healthy";
 }
@@ -81,7 +94,10 @@ std::uint64_t DiagnosisTracker::in_flight(const Flow& f) const {
 void DiagnosisTracker::account(std::int64_t until) {
   const std::int64_t dt = until - last_ns_;
   if (dt <= 0) return;
-  const std::int64_t threshold = std::max(kMinRtoNs, 4 * min_rtt_ns_);
+  // The RTT is capped at 2^59 ns (18 years) first: four times a larger one (timestamps decades
+  // apart in a damaged capture) would overflow, and so would last_from_peer_ns + threshold.
+  const std::int64_t threshold =
+      std::max(kMinRtoNs, 4 * std::min(min_rtt_ns_, std::int64_t{1} << 59));
   for (Flow& f : flow_) {
     if (!f.started) continue;
     TimeBreakdown& t = f.out.time;
@@ -96,7 +112,8 @@ void DiagnosisTracker::account(std::int64_t until) {
       std::int64_t rest = dt - waiting;
       if (f.in_recovery) {
         t.loss_recovery += rest;
-      } else if (f.peer_window_known && flight + std::max<std::uint32_t>(f.mss, 536) >= f.peer_window) {
+      } else if (f.peer_window_known &&
+                 flight + std::max<std::uint32_t>(f.mss, 536) >= f.peer_window) {
         t.receive_window_limited += rest;
       } else {
         t.sending += rest;
@@ -112,10 +129,9 @@ void DiagnosisTracker::learn_sack(Flow& f, const Segment& s, std::uint32_t ack_r
   for (std::uint8_t i = 0; i < s.options.sack_count; ++i) {
     std::uint32_t l = s.options.sack[i].left - f.base;
     std::uint32_t r = s.options.sack[i].right - f.base;
-    bool dsack = i == 0 && (rel_lt(l, ack_rel) ||
-                            (s.options.sack_count > 1 &&
-                             rel_le(s.options.sack[1].left - f.base, l) &&
-                             rel_le(r, s.options.sack[1].right - f.base)));
+    bool dsack = i == 0 && (rel_lt(l, ack_rel) || (s.options.sack_count > 1 &&
+                                                   rel_le(s.options.sack[1].left - f.base, l) &&
+                                                   rel_le(r, s.options.sack[1].right - f.base)));
     if (dsack) {
       // RFC 2883: the receiver got these bytes twice; a resend of them was not needed.
       ++f.out.dsack_blocks;
@@ -149,7 +165,7 @@ void DiagnosisTracker::add(const Segment& s, const Verdict& v, std::int64_t ts) 
   account(ts);
   last_ns_ = std::max(last_ns_, ts);
   const int d = v.direction;
-  Flow& mine = flow_[d];       // the data this frame's sender sends
+  Flow& mine = flow_[d];        // the data this frame's sender sends
   Flow& theirs = flow_[1 - d];  // the data this frame acknowledges
 
   // As the receiver of the other side's data: its progress, window and SACKs.
@@ -231,8 +247,11 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   const auto& rc = out.dir[0].min_ack_rtt_ns;  // client's data, acknowledged by the server
   const auto& rs = out.dir[1].min_ack_rtt_ns;
   if (rc && rs) {
-    if (*rs * 10 < *rc && *rc > 1'000'000) out.vantage = 0;
-    if (*rc * 10 < *rs && *rs > 1'000'000) out.vantage = 1;
+    // In double: an RTT from timestamps decades apart (a damaged capture) times 10 would
+    // overflow int64_t.
+    const double c_rtt = static_cast<double>(*rc), s_rtt = static_cast<double>(*rs);
+    if (s_rtt * 10 < c_rtt && *rc > 1'000'000) out.vantage = 0;
+    if (c_rtt * 10 < s_rtt && *rs > 1'000'000) out.vantage = 1;
   }
 
   // The verdict: the first rule that holds (docs/diagnosis.md).
@@ -240,9 +259,10 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   auto side_name = [](int i) { return i == 0 ? "client" : "server"; };
   if (r.state == ConnectionState::refused) {
     out.verdict = DiagnosisVerdict::refused;
-    out.reason = fmt::format("The SYN was answered by a RST after {:.6f} s: nothing listened on "
-                             "the port.",
-                             static_cast<double>(r.end_ns - r.start_ns) / 1e9);
+    out.reason = fmt::format(
+        "The SYN was answered by a RST after {:.6f} s: nothing listened on "
+        "the port.",
+        static_cast<double>(r.end_ns - r.start_ns) / 1e9);
     return out;
   }
   if (r.state == ConnectionState::unanswered) {
@@ -316,10 +336,10 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
     double total = static_cast<double>(active(best->dir)) / 1e9;
     switch (best->verdict) {
       case DiagnosisVerdict::zero_window_stalled:
-        out.reason = fmt::format("The {}'s window was zero for {:.3f} s of the {}'s {:.3f} s of "
-                                 "sending ({:.0f} %): the receiving application did not read.",
-                                 peer, static_cast<double>(t.zero_window) / 1e9, who, total,
-                                 100 * best->share);
+        out.reason = fmt::format(
+            "The {}'s window was zero for {:.3f} s of the {}'s {:.3f} s of "
+            "sending ({:.0f} %): the receiving application did not read.",
+            peer, static_cast<double>(t.zero_window) / 1e9, who, total, 100 * best->share);
         break;
       case DiagnosisVerdict::loss_limited:
         out.reason = fmt::format(
@@ -327,15 +347,17 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
             "retransmissions{}).",
             who, static_cast<double>(t.loss_recovery + t.waiting_for_peer) / 1e9, total,
             100 * best->share, r.retransmissions,
-            out.dir[best->dir].holes ? fmt::format(", {} holes shown by SACK", out.dir[best->dir].holes)
-                                     : std::string());
+            out.dir[best->dir].holes
+                ? fmt::format(", {} holes shown by SACK", out.dir[best->dir].holes)
+                : std::string());
         break;
       default:
-        out.reason = fmt::format("The {} had the {}'s whole advertised window in flight for "
-                                 "{:.3f} s of {:.3f} s ({:.0f} %): the receiver's window, not the "
-                                 "network, set the pace.",
-                                 who, peer, static_cast<double>(t.receive_window_limited) / 1e9,
-                                 total, 100 * best->share);
+        out.reason = fmt::format(
+            "The {} had the {}'s whole advertised window in flight for "
+            "{:.3f} s of {:.3f} s ({:.0f} %): the receiver's window, not the "
+            "network, set the pace.",
+            who, peer, static_cast<double>(t.receive_window_limited) / 1e9, total,
+            100 * best->share);
         break;
     }
     return out;
@@ -348,20 +370,21 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   double idle_share = share(out.dir[main_dir].time.idle, active(main_dir));
   if (!any_data || idle_share >= 0.5) {
     out.verdict = DiagnosisVerdict::application_limited;
-    out.reason = any_data ? fmt::format("The {} had nothing in flight for {:.0f} % of its {:.3f} s: "
-                                        "the application had nothing more to send.",
-                                        side_name(main_dir), 100 * idle_share,
-                                        static_cast<double>(active(main_dir)) / 1e9)
+    out.reason = any_data ? fmt::format(
+                                "The {} had nothing in flight for {:.0f} % of its {:.3f} s: "
+                                "the application had nothing more to send.",
+                                side_name(main_dir), 100 * idle_share,
+                                static_cast<double>(active(main_dir)) / 1e9)
                           : "No data was sent: the connection only carried its handshake, "
                             "keep-alives or its close.";
     return out;
   }
   out.verdict = DiagnosisVerdict::healthy;
-  out.reason = fmt::format("No stall: the {} had data in flight with the window open for {:.0f} % "
-                           "of its {:.3f} s.",
-                           side_name(main_dir),
-                           100 * share(out.dir[main_dir].time.sending, active(main_dir)),
-                           static_cast<double>(active(main_dir)) / 1e9);
+  out.reason = fmt::format(
+      "No stall: the {} had data in flight with the window open for {:.0f} % "
+      "of its {:.3f} s.",
+      side_name(main_dir), 100 * share(out.dir[main_dir].time.sending, active(main_dir)),
+      static_cast<double>(active(main_dir)) / 1e9);
   return out;
 }
 

@@ -25,8 +25,7 @@ struct TimeBreakdown {
   std::int64_t waiting_for_peer = 0;        // data unacknowledged, nothing arriving (RTO backoff)
   std::int64_t idle = 0;                    // nothing in flight, window open
   std::int64_t total() const {
-    return sending + receive_window_limited + zero_window + loss_recovery + waiting_for_peer +
-           idle;
+    return sending + receive_window_limited + zero_window + loss_recovery + waiting_for_peer + idle;
   }
 };
 
@@ -36,10 +35,10 @@ struct DirectionDiagnosis {
   TimeBreakdown time;
   std::uint64_t max_in_flight = 0;  // bytes, SACKed bytes excluded
   std::uint32_t largest_segment = 0;
-  std::uint64_t sack_blocks = 0;    // SACK blocks the peer sent about this direction's data
-  std::uint64_t dsack_blocks = 0;   // of those, duplicate-SACK reports (RFC 2883)
-  std::uint64_t holes = 0;          // gaps the SACK blocks revealed
-  std::uint64_t hole_fills = 0;     // retransmissions into a revealed gap
+  std::uint64_t sack_blocks = 0;      // SACK blocks the peer sent about this direction's data
+  std::uint64_t dsack_blocks = 0;     // of those, duplicate-SACK reports (RFC 2883)
+  std::uint64_t holes = 0;            // gaps the SACK blocks revealed
+  std::uint64_t hole_fills = 0;       // retransmissions into a revealed gap
   std::uint64_t spurious_proven = 0;  // retransmissions a D-SACK showed were not needed
   std::optional<std::int64_t> min_ack_rtt_ns;  // of this direction's data, at the capture point
 };
@@ -83,19 +82,19 @@ class DiagnosisTracker {
   struct Flow {
     bool started = false;
     std::int64_t first_data_ns = 0;
-    std::uint32_t next = 0;   // highest relative sequence end sent
-    std::uint32_t una = 0;    // highest relative ACK from the peer
+    std::uint32_t next = 0;  // highest relative sequence end sent
+    std::uint32_t una = 0;   // highest relative ACK from the peer
     bool una_known = false;
     std::uint64_t peer_window = 0;
     bool peer_window_known = false;
-    std::uint32_t mss = 0;    // the peer's MSS option, or the largest segment seen
+    std::uint32_t mss = 0;  // the peer's MSS option, or the largest segment seen
     bool in_recovery = false;
     std::uint32_t recovery_point = 0;
     std::int64_t last_from_peer_ns = 0;
     std::vector<Interval> sacked;  // above una, merged, at most kMaxSackIntervals
     std::vector<Interval> holes;   // gaps revealed by SACK, not yet filled or acknowledged
     DirectionDiagnosis out;
-    std::uint32_t base = 0;   // absolute sequence of relative 0 (learned from the peer's ACKs)
+    std::uint32_t base = 0;  // absolute sequence of relative 0 (learned from the peer's ACKs)
     bool base_known = false;
   };
 

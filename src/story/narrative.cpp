@@ -19,7 +19,9 @@ std::string duration(std::int64_t ns, Language lang) {
   return fmt::format("{:.3f}{}", s, sec);
 }
 
-std::string seconds3(double s) { return fmt::format("{:.3f}", s); }
+std::string seconds3(double s) {
+  return fmt::format("{:.3f}", s);
+}
 
 // Gaps between sends: milliseconds resolution, finer when they are that short.
 std::string gap_list(const std::vector<double>& gaps) {
@@ -34,18 +36,27 @@ std::string gap_list(const std::vector<double>& gaps) {
 std::string state_text(ConnectionState s, Language lang) {
   if (lang == Language::en) return std::string(to_string(s));
   switch (s) {
-    case ConnectionState::refused: return "被拒绝";
-    case ConnectionState::unanswered: return "无应答";
-    case ConnectionState::open: return "仍打开";
-    case ConnectionState::half_closed: return "半关闭";
-    case ConnectionState::closed: return "已关闭";
-    case ConnectionState::reset: return "被重置";
-    case ConnectionState::midstream: return "中途开始";
+    case ConnectionState::refused:
+      return "被拒绝";
+    case ConnectionState::unanswered:
+      return "无应答";
+    case ConnectionState::open:
+      return "仍打开";
+    case ConnectionState::half_closed:
+      return "半关闭";
+    case ConnectionState::closed:
+      return "已关闭";
+    case ConnectionState::reset:
+      return "被重置";
+    case ConnectionState::midstream:
+      return "中途开始";
   }
   return "";
 }
 
-bool about(double a, double b) { return std::fabs(a - b) <= 0.2 * b; }
+bool about(double a, double b) {
+  return std::fabs(a - b) <= 0.2 * b;
+}
 
 std::string who(Side s, Language lang) {
   if (lang == Language::zh) return s == Side::client ? "客户端" : "服务端";
@@ -72,7 +83,8 @@ void refused_before(std::string& o, const std::vector<ConnectionRecord>& all, st
   for (std::size_t k = 0; k < i; ++k) {
     const ConnectionRecord& p = all[k];
     if (p.state != ConnectionState::refused) continue;
-    if (!(p.client().endpoint == r.client().endpoint) || !(p.server().endpoint == r.server().endpoint))
+    if (!(p.client().endpoint == r.client().endpoint) ||
+        !(p.server().endpoint == r.server().endpoint))
       continue;
     std::int64_t answer = p.end_ns - p.start_ns;
     if (lang == Language::zh) {
@@ -98,13 +110,17 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
   const bool zh = lang == Language::zh;
   if (!r.handshake) {
     if (r.state == ConnectionState::refused) {
-      o += zh ? fmt::format("客户端的 SYN（ISN {}）被服务端以 RST 拒绝，确认号 {} = {} + 1：端口上没有监听者。\n",
-                            c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn)
-              : fmt::format("The client's SYN (ISN {}) was refused: the server answered with a RST "
-                            "acknowledging {} = {} + 1. Nothing listened on the port.\n",
-                            c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn);
+      o += zh ? fmt::format(
+                    "客户端的 SYN（ISN {}）被服务端以 RST 拒绝，确认号 {} = {} + "
+                    "1：端口上没有监听者。\n",
+                    c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn)
+              : fmt::format(
+                    "The client's SYN (ISN {}) was refused: the server answered with a RST "
+                    "acknowledging {} = {} + 1. Nothing listened on the port.\n",
+                    c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn);
     } else if (r.state == ConnectionState::unanswered) {
-      o += zh ? fmt::format("客户端发出了 {} 个 SYN（ISN {}），没有收到任何回复。\n", c.syns_sent, c.isn)
+      o += zh ? fmt::format("客户端发出了 {} 个 SYN（ISN {}），没有收到任何回复。\n", c.syns_sent,
+                            c.isn)
               : fmt::format("The client sent {} SYN(s) (ISN {}) and got no reply at all.\n",
                             c.syns_sent, c.isn);
     } else {
@@ -118,7 +134,8 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
   const std::uint32_t s1 = s.isn + 1;
   if (zh) {
     o += fmt::format(
-        "三次握手：客户端的 SYN 带初始序号 ISN {}；服务端的 SYN/ACK 带自己的 ISN {}，确认号 {} = {} + 1"
+        "三次握手：客户端的 SYN 带初始序号 ISN {}；服务端的 SYN/ACK 带自己的 ISN {}，确认号 {} = "
+        "{} + 1"
         "（SYN 占一个序号）；客户端的 ACK {} = {} + 1 完成握手",
         c.isn, s.isn, c1, c.isn, s1, s.isn);
     if (r.handshake_rtt_ns) o += fmt::format("，距 SYN {}", duration(*r.handshake_rtt_ns, lang));
@@ -129,7 +146,8 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
         "and acknowledged {} = {} + 1 (a SYN counts as one sequence number); the client's ACK {} "
         "= {} + 1 completed it",
         c.isn, s.isn, c1, c.isn, s1, s.isn);
-    if (r.handshake_rtt_ns) o += fmt::format(", {} after the SYN", duration(*r.handshake_rtt_ns, lang));
+    if (r.handshake_rtt_ns)
+      o += fmt::format(", {} after the SYN", duration(*r.handshake_rtt_ns, lang));
     o += ". From here on both sides' relative sequence numbers start at 1.\n";
   }
   // Options negotiated.
@@ -139,18 +157,19 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
                       : fmt::format("MSS {} (client) and {} (server)", c.mss, s.mss));
   }
   if (c.window_scale >= 0 && s.window_scale >= 0) {
-    opts.push_back(zh ? fmt::format("窗口扩大因子 客户端 {}（×{}）、服务端 {}（×{}）", c.window_scale,
-                                    1 << c.window_scale, s.window_scale, 1 << s.window_scale)
-                      : fmt::format("window scale {} (×{}) for the client and {} (×{}) for the server",
-                                    c.window_scale, 1 << c.window_scale, s.window_scale,
-                                    1 << s.window_scale));
+    opts.push_back(
+        zh ? fmt::format("窗口扩大因子 客户端 {}（×{}）、服务端 {}（×{}）", c.window_scale,
+                         1 << c.window_scale, s.window_scale, 1 << s.window_scale)
+           : fmt::format("window scale {} (×{}) for the client and {} (×{}) for the server",
+                         c.window_scale, 1 << c.window_scale, s.window_scale, 1 << s.window_scale));
   } else {
     opts.push_back(zh ? "不使用窗口扩大" : "no window scaling");
   }
   bool sack = c.sack_permitted && s.sack_permitted;
   bool ts = c.timestamps && s.timestamps;
   opts.push_back(zh ? (sack ? "允许 SACK" : "不使用 SACK") : (sack ? "SACK permitted" : "no SACK"));
-  opts.push_back(zh ? (ts ? "使用时间戳" : "不使用时间戳") : (ts ? "timestamps on" : "no timestamps"));
+  opts.push_back(zh ? (ts ? "使用时间戳" : "不使用时间戳")
+                    : (ts ? "timestamps on" : "no timestamps"));
   o += zh ? "协商的选项：" : "Options: ";
   for (std::size_t i = 0; i < opts.size(); ++i) {
     if (i) o += zh ? "，" : "; ";
@@ -176,8 +195,9 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     std::uint64_t n = t.bytes();
     std::uint32_t last = t.end_seq - 1;
     if (zh) {
-      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", time_of_day(t.start_ns), who(t.from, lang), n,
-                       t.first_seq, last, t.segments > 1 ? fmt::format("，{} 个报文段", t.segments) : "");
+      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", time_of_day(t.start_ns),
+                       who(t.from, lang), n, t.first_seq, last,
+                       t.segments > 1 ? fmt::format("，{} 个报文段", t.segments) : "");
     } else {
       o += fmt::format("  - {} the {} sent {} byte{} (seq {}–{}{})", time_of_day(t.start_ns),
                        who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, last,
@@ -199,7 +219,8 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     // The arithmetic of the ACK number: first byte + bytes (+ 1 when it also covers a FIN).
     std::string sum;
     if (t.ack == t.end_seq) {
-      sum = zh ? fmt::format("（= {} + {}）", t.first_seq, n) : fmt::format(" (= {} + {})", t.first_seq, n);
+      sum = zh ? fmt::format("（= {} + {}）", t.first_seq, n)
+               : fmt::format(" (= {} + {})", t.first_seq, n);
     } else if (t.ack == t.end_seq + 1) {
       sum = zh ? fmt::format("（= {} + {} + 1，FIN 占一个序号）", t.first_seq, n)
                : fmt::format(" (= {} + {} + 1 for the FIN)", t.first_seq, n);
@@ -207,23 +228,28 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     if (zh) {
       o += fmt::format("；{}在 {} 后用 ACK {}{}确认，{}，通告窗口 {}{}。\n", who(peer, lang),
                        duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
-                       t.ack_with_data ? "这个确认搭载在它自己的数据上" : "是一个单独的 ACK", win, change);
+                       t.ack_with_data ? "这个确认搭载在它自己的数据上" : "是一个单独的 ACK", win,
+                       change);
     } else {
-      o += fmt::format("; the {} acknowledged them {} later with ACK {}{}, {}, "
-                       "advertising a window of {}{}.\n",
-                       who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
-                       t.ack_with_data ? "carried by its own data" : "in a bare ACK", win, change);
+      o += fmt::format(
+          "; the {} acknowledged them {} later with ACK {}{}, {}, "
+          "advertising a window of {}{}.\n",
+          who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
+          t.ack_with_data ? "carried by its own data" : "in a bare ACK", win, change);
     }
     // The seed's misreading: a bare ACK right after the peer's data acknowledges that data.
     if (!explained_ack_of_data && !t.ack_with_data && i > 0) {
       explained_ack_of_data = true;
-      o += zh ? fmt::format("    注意：这个 ACK {} 确认的是{}的 {} 字节数据（{} + {}），而不是“确认对方的 ACK”——"
-                            "TCP 从不确认纯 ACK，纯 ACK 不占序号。\n",
-                            t.ack, who(t.from, lang), n, t.first_seq, n)
-              : fmt::format("    Note: this ACK {} acknowledges the {}'s {} data byte{} ({} + {}); it "
-                            "is not an acknowledgement of an ACK — a bare ACK takes no sequence "
-                            "number and is never acknowledged.\n",
-                            t.ack, who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, n);
+      o += zh ? fmt::format(
+                    "    注意：这个 ACK {} 确认的是{}的 {} 字节数据（{} + {}），而不是“确认对方的 "
+                    "ACK”——"
+                    "TCP 从不确认纯 ACK，纯 ACK 不占序号。\n",
+                    t.ack, who(t.from, lang), n, t.first_seq, n)
+              : fmt::format(
+                    "    Note: this ACK {} acknowledges the {}'s {} data byte{} ({} + {}); it "
+                    "is not an acknowledgement of an ACK — a bare ACK takes no sequence "
+                    "number and is never acknowledged.\n",
+                    t.ack, who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, n);
     }
   }
   if (r.turns_total > kShown) {
@@ -245,16 +271,18 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
       acked += e.acked;
     }
     if (zh) {
-      o += fmt::format("重传：{} 个报文段被发送了不止一次（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
-                       "其他 {} 个），其中 {} 个最终被确认。前 {} 个如下。\n",
-                       r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
-                       by_pattern[4], acked, kShown);
+      o += fmt::format(
+          "重传：{} 个报文段被发送了不止一次（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
+          "其他 {} 个），其中 {} 个最终被确认。前 {} 个如下。\n",
+          r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
+          by_pattern[4], acked, kShown);
     } else {
-      o += fmt::format("Retransmissions: {} segments were sent more than once ({} fast "
-                       "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
-                       "{} were finally acknowledged. The first {}:\n",
-                       r.episodes.size(), by_pattern[0], by_pattern[3],
-                       by_pattern[1] + by_pattern[2], by_pattern[4], acked, kShown);
+      o += fmt::format(
+          "Retransmissions: {} segments were sent more than once ({} fast "
+          "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
+          "{} were finally acknowledged. The first {}:\n",
+          r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
+          by_pattern[4], acked, kShown);
     }
   }
   for (std::size_t k = 0; k < r.episodes.size() && k < kShown; ++k) {
@@ -262,8 +290,10 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     auto gaps = e.intervals_s();
     std::string what;
     if (e.syn) {
-      what = zh ? fmt::format("{}的 {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK")
-                : fmt::format("the {}'s {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK");
+      what =
+          zh ? fmt::format("{}的 {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK")
+             : fmt::format("the {}'s {}", who(e.from, lang),
+                           e.from == Side::client ? "SYN" : "SYN/ACK");
     } else if (e.len == 0) {
       what = zh ? fmt::format("{}的 FIN（序号 {}）", who(e.from, lang), e.seq)
                 : fmt::format("the {}'s FIN (seq {})", who(e.from, lang), e.seq);
@@ -279,18 +309,20 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
                        time_of_day(e.sends_ns.front()), e.sends_ns.size(),
                        e.acked ? "最终被确认" : "始终没有被确认", list);
     } else {
-      o += fmt::format("Retransmission: {} was sent {} times from {} and {}. Gaps between sends "
-                       "(s): {}.",
-                       what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
-                       e.acked ? "was finally acknowledged" : "was never acknowledged", list);
+      o += fmt::format(
+          "Retransmission: {} was sent {} times from {} and {}. Gaps between sends "
+          "(s): {}.",
+          what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
+          e.acked ? "was finally acknowledged" : "was never acknowledged", list);
     }
     switch (e.pattern) {
       case RetransmissionPattern::fast:
         o += zh ? fmt::format(" 第一次重传发生在收到重复 ACK 之后（快速重传），距首次发送 {}。",
                               duration(e.sends_ns[1] - e.sends_ns[0], lang))
-                : fmt::format(" The first resend followed duplicate ACKs (fast retransmit), {} after "
-                              "the original.",
-                              duration(e.sends_ns[1] - e.sends_ns[0], lang));
+                : fmt::format(
+                      " The first resend followed duplicate ACKs (fast retransmit), {} after "
+                      "the original.",
+                      duration(e.sends_ns[1] - e.sends_ns[0], lang));
         break;
       case RetransmissionPattern::single:
         o += zh ? " 只重传了一次。" : " It was resent once.";
@@ -298,27 +330,34 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
       case RetransmissionPattern::exponential: {
         bool tlp = gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
         if (tlp) {
-          o += zh ? fmt::format(" 第一次重传在 {} 秒后、第二次又隔了同样的 {} 秒：第一次是尾部丢失探测（TLP，Linux "
-                                "在重传定时器到期前先发一次），之后才是 RTO 超时重传。",
-                                seconds3(gaps[0]), seconds3(gaps[1]))
-                  : fmt::format(" The first resend came {} s after the original and the second {} s "
-                                "after that: the first was a tail-loss probe (Linux sends one before "
-                                "the retransmission timer expires), the rest are RTO expiries.",
-                                seconds3(gaps[0]), seconds3(gaps[1]));
+          o += zh ? fmt::format(
+                        " 第一次重传在 {} 秒后、第二次又隔了同样的 {} "
+                        "秒：第一次是尾部丢失探测（TLP，Linux "
+                        "在重传定时器到期前先发一次），之后才是 RTO 超时重传。",
+                        seconds3(gaps[0]), seconds3(gaps[1]))
+                  : fmt::format(
+                        " The first resend came {} s after the original and the second {} s "
+                        "after that: the first was a tail-loss probe (Linux sends one before "
+                        "the retransmission timer expires), the rest are RTO expiries.",
+                        seconds3(gaps[0]), seconds3(gaps[1]));
         }
         o += zh ? " 每次间隔大约翻倍：这是 RTO 的指数退避。"
                 : " Each gap is about twice the one before: the RTO backs off exponentially.";
         if (e.capped_s) {
-          o += zh ? fmt::format(" 间隔增长到 {} 秒后不再翻倍：这是 Linux 的 RTO 上限（TCP_RTO_MAX，120 秒）。",
-                                seconds3(*e.capped_s))
-                  : fmt::format(" The gaps stop doubling at {} s: Linux's maximum RTO "
-                                "(TCP_RTO_MAX, 120 s).",
-                                seconds3(*e.capped_s));
+          o += zh ? fmt::format(
+                        " 间隔增长到 {} 秒后不再翻倍：这是 Linux 的 RTO 上限（TCP_RTO_MAX，120 "
+                        "秒）。",
+                        seconds3(*e.capped_s))
+                  : fmt::format(
+                        " The gaps stop doubling at {} s: Linux's maximum RTO "
+                        "(TCP_RTO_MAX, 120 s).",
+                        seconds3(*e.capped_s));
         }
         break;
       }
       case RetransmissionPattern::linear_then_exponential:
-        o += zh ? " 开头几次间隔相同、随后翻倍：这是 Linux 6.x 的 SYN 重试方式（tcp_syn_linear_timeouts）。"
+        o += zh ? " 开头几次间隔相同、随后翻倍：这是 Linux 6.x 的 SYN "
+                  "重试方式（tcp_syn_linear_timeouts）。"
                 : " The first gaps are equal, then they double: Linux 6.x's SYN retry schedule "
                   "(tcp_syn_linear_timeouts).";
         break;
@@ -328,13 +367,15 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     if (!e.acked && !e.syn && e.pattern == RetransmissionPattern::exponential) {
       double since = static_cast<double>(r.end_ns - e.sends_ns.front()) / 1e9;
-      o += zh ? fmt::format(" 按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
-                            "抓包在首次发送后 {} 秒结束。",
-                            fmt::format("{:.1f}", linux_give_up_seconds()), fmt::format("{:.1f}", since))
-              : fmt::format(" With Linux's default tcp_retries2 = 15 such a connection is abandoned "
-                            "about {:.1f} s after the first transmission; the capture ends {:.1f} s "
-                            "after it.",
-                            linux_give_up_seconds(), since);
+      o += zh ? fmt::format(
+                    " 按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
+                    "抓包在首次发送后 {} 秒结束。",
+                    fmt::format("{:.1f}", linux_give_up_seconds()), fmt::format("{:.1f}", since))
+              : fmt::format(
+                    " With Linux's default tcp_retries2 = 15 such a connection is abandoned "
+                    "about {:.1f} s after the first transmission; the capture ends {:.1f} s "
+                    "after it.",
+                    linux_give_up_seconds(), since);
     }
     if (e.syn && e.from == Side::client) {
       o += zh ? "（SYN 的重试次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"
@@ -355,11 +396,12 @@ void stalls_and_keepalives(std::string& o, const ConnectionRecord& r, Language l
                                      : "直到抓包结束都没有打开",
                        "");
     } else {
-      o += fmt::format("Zero window: the {} advertised a window of 0 at {} (its receive buffer was "
-                       "full: the application was not reading); {}.\n",
-                       who(z.from, lang), time_of_day(z.start_ns),
-                       z.end_ns >= 0 ? "it reopened " + duration(end - z.start_ns, lang) + " later"
-                                     : "it was still closed when the capture ended");
+      o += fmt::format(
+          "Zero window: the {} advertised a window of 0 at {} (its receive buffer was "
+          "full: the application was not reading); {}.\n",
+          who(z.from, lang), time_of_day(z.start_ns),
+          z.end_ns >= 0 ? "it reopened " + duration(end - z.start_ns, lang) + " later"
+                        : "it was still closed when the capture ended");
     }
   }
   std::uint64_t sent = r.client().keepalives + r.server().keepalives;
@@ -367,13 +409,16 @@ void stalls_and_keepalives(std::string& o, const ConnectionRecord& r, Language l
   if (sent && !r.zero_window_stalls.empty()) {
     // Linux probes a zero window with an empty segment one byte below the next sequence
     // number: tshark (and so the summary) counts those as keep-alives.
-    o += zh ? fmt::format("零窗口期间的 {} 个 keep-alive 其实是 Linux 的零窗口探测（不带数据，序号比下一个期望的序号少一），"
-                          "对方用零窗口 ACK 回应了 {} 个以外的探测。\n",
-                          sent, answered)
-            : fmt::format("The {} keep-alive{} seen are Linux's zero-window probes (an empty "
-                          "segment one byte below the next sequence number); {} were answered as "
-                          "keep-alives, the rest with zero-window ACKs.\n",
-                          sent, sent == 1 ? "" : "s", answered);
+    o += zh ? fmt::format(
+                  "零窗口期间的 {} 个 keep-alive 其实是 Linux "
+                  "的零窗口探测（不带数据，序号比下一个期望的序号少一），"
+                  "对方用零窗口 ACK 回应了 {} 个以外的探测。\n",
+                  sent, answered)
+            : fmt::format(
+                  "The {} keep-alive{} seen are Linux's zero-window probes (an empty "
+                  "segment one byte below the next sequence number); {} were answered as "
+                  "keep-alives, the rest with zero-window ACKs.\n",
+                  sent, sent == 1 ? "" : "s", answered);
   } else if (sent) {
     o += zh ? fmt::format("保活：发送了 {} 个 keep-alive 探测，{} 个得到回应。\n", sent, answered)
             : fmt::format("Keep-alive: {} probe{} sent, {} answered.\n", sent, sent == 1 ? "" : "s",
@@ -406,20 +451,23 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   }
   switch (r.state) {
     case ConnectionState::closed:
-      o += zh ? "双方都发送了 FIN，连接正常关闭。" : "Both sides sent FIN: the connection closed normally.";
+      o += zh ? "双方都发送了 FIN，连接正常关闭。"
+              : "Both sides sent FIN: the connection closed normally.";
       break;
     case ConnectionState::half_closed:
       o += zh ? fmt::format("{}始终没有发送 FIN：抓包结束时连接处于半关闭状态。",
                             who(other(r.closed_by.value_or(Side::client)), lang))
-              : fmt::format("The {} never sent a FIN: the connection is half-closed at the end of "
-                            "the capture.",
-                            who(other(r.closed_by.value_or(Side::client)), lang));
+              : fmt::format(
+                    "The {} never sent a FIN: the connection is half-closed at the end of "
+                    "the capture.",
+                    who(other(r.closed_by.value_or(Side::client)), lang));
       break;
     case ConnectionState::reset:
       o += zh ? "连接被 RST 终止。" : "A RST ended the connection.";
       break;
     case ConnectionState::open:
-      o += zh ? "抓包结束时连接仍然打开。" : "The connection was still open when the capture ended.";
+      o +=
+          zh ? "抓包结束时连接仍然打开。" : "The connection was still open when the capture ended.";
       break;
     default:
       break;
@@ -433,17 +481,21 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   std::uint64_t s_un = s.bytes - std::min(s.bytes, s.acked_bytes);
   if (c_un || s_un) {
     if (zh) {
-      o += fmt::format(" 未被确认的数据：客户端 {} 字节（共 {}，已确认 {}），服务端 {} 字节（共 {}）。", c_un,
-                       c.bytes, c.acked_bytes, s_un, s.bytes);
+      o += fmt::format(
+          " 未被确认的数据：客户端 {} 字节（共 {}，已确认 {}），服务端 {} 字节（共 {}）。", c_un,
+          c.bytes, c.acked_bytes, s_un, s.bytes);
     } else {
-      o += fmt::format(" Unacknowledged at the end: {} of the client's {} bytes ({} acknowledged) "
-                       "and {} of the server's {}.",
-                       c_un, c.bytes, c.acked_bytes, s_un, s.bytes);
+      o += fmt::format(
+          " Unacknowledged at the end: {} of the client's {} bytes ({} acknowledged) "
+          "and {} of the server's {}.",
+          c_un, c.bytes, c.acked_bytes, s_un, s.bytes);
     }
   } else if (c.bytes || s.bytes) {
-    o += zh ? fmt::format(" 全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes, s.bytes)
-            : fmt::format(" All data was acknowledged ({} bytes from the client, {} from the server).",
-                          c.bytes, s.bytes);
+    o += zh ? fmt::format(" 全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes,
+                          s.bytes)
+            : fmt::format(
+                  " All data was acknowledged ({} bytes from the client, {} from the server).",
+                  c.bytes, s.bytes);
   }
   o += "\n";
 }
@@ -451,15 +503,24 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
 std::string verdict_text(DiagnosisVerdict v, Language lang) {
   if (lang == Language::en) return std::string(to_string(v));
   switch (v) {
-    case DiagnosisVerdict::healthy: return "健康";
-    case DiagnosisVerdict::refused: return "被拒绝";
-    case DiagnosisVerdict::unanswered: return "无应答";
-    case DiagnosisVerdict::peer_unreachable: return "对端不可达";
-    case DiagnosisVerdict::loss_limited: return "受丢包限制";
-    case DiagnosisVerdict::receive_window_limited: return "受接收窗口限制";
-    case DiagnosisVerdict::zero_window_stalled: return "因零窗口停滞";
-    case DiagnosisVerdict::application_limited: return "受应用限制";
-    case DiagnosisVerdict::reset: return "被重置";
+    case DiagnosisVerdict::healthy:
+      return "健康";
+    case DiagnosisVerdict::refused:
+      return "被拒绝";
+    case DiagnosisVerdict::unanswered:
+      return "无应答";
+    case DiagnosisVerdict::peer_unreachable:
+      return "对端不可达";
+    case DiagnosisVerdict::loss_limited:
+      return "受丢包限制";
+    case DiagnosisVerdict::receive_window_limited:
+      return "受接收窗口限制";
+    case DiagnosisVerdict::zero_window_stalled:
+      return "因零窗口停滞";
+    case DiagnosisVerdict::application_limited:
+      return "受应用限制";
+    case DiagnosisVerdict::reset:
+      return "被重置";
   }
   return "";
 }
@@ -476,35 +537,44 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
     auto sec = [](std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9); };
     Side from = i == 0 ? Side::client : Side::server;
     if (zh) {
-      o += fmt::format(" {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待对方 {}，"
-                       "空闲 {}；在途数据最多 {} 字节。",
-                       who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-                       sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
-                       x.max_in_flight);
+      o += fmt::format(
+          " {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待对方 "
+          "{}，"
+          "空闲 {}；在途数据最多 {} 字节。",
+          who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
+          sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
+          x.max_in_flight);
     } else {
-      o += fmt::format(" Of the {}'s {} s sending: {} s sending, {} s limited by the receive "
-                       "window, {} s zero window, {} s recovering from loss, {} s waiting for the "
-                       "peer, {} s idle; at most {} bytes in flight.",
-                       who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-                       sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer),
-                       sec(t.idle), x.max_in_flight);
+      o += fmt::format(
+          " Of the {}'s {} s sending: {} s sending, {} s limited by the receive "
+          "window, {} s zero window, {} s recovering from loss, {} s waiting for the "
+          "peer, {} s idle; at most {} bytes in flight.",
+          who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
+          sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
+          x.max_in_flight);
     }
     if (x.sack_blocks || x.dsack_blocks) {
-      o += zh ? fmt::format(" 对方的 SACK 块 {} 个，揭示了 {} 个空洞，重传填补了 {} 个；D-SACK {} 个，证明 {} 次重传是多余的。",
-                            x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven)
-              : fmt::format(" The peer sent {} SACK blocks revealing {} holes, {} filled by "
-                            "retransmissions; {} D-SACK blocks proved {} retransmissions "
-                            "unnecessary.",
-                            x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven);
+      o += zh ? fmt::format(
+                    " 对方的 SACK 块 {} 个，揭示了 {} 个空洞，重传填补了 {} 个；D-SACK {} 个，证明 "
+                    "{} 次重传是多余的。",
+                    x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven)
+              : fmt::format(
+                    " The peer sent {} SACK blocks revealing {} holes, {} filled by "
+                    "retransmissions; {} D-SACK blocks proved {} retransmissions "
+                    "unnecessary.",
+                    x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven);
     }
   }
   if (d.above_offload) {
-    o += zh ? fmt::format(" 最大的报文段有 {} 字节，超过协商的 MSS：抓包点在分段卸载（TSO/GSO/GRO）之上，这不是异常。",
-                          d.largest_segment)
-            : fmt::format(" The largest segment carried {} bytes, more than the negotiated MSS: the "
-                          "capture was taken above segmentation offload (TSO/GSO/GRO), which is "
-                          "not an anomaly.",
-                          d.largest_segment);
+    o += zh ? fmt::format(
+                  " 最大的报文段有 {} 字节，超过协商的 "
+                  "MSS：抓包点在分段卸载（TSO/GSO/GRO）之上，这不是异常。",
+                  d.largest_segment)
+            : fmt::format(
+                  " The largest segment carried {} bytes, more than the negotiated MSS: the "
+                  "capture was taken above segmentation offload (TSO/GSO/GRO), which is "
+                  "not an anomaly.",
+                  d.largest_segment);
   }
   if (d.vantage) {
     Side near = *d.vantage == 0 ? Side::client : Side::server;
@@ -532,16 +602,15 @@ std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i,
   std::string o;
   std::uint64_t frames = r.client().frames + r.server().frames;
   if (zh) {
-    o += fmt::format("连接 {}：客户端 {} → 服务端 {}，{} 个报文，从 {} 起持续 {}，状态：{}。\n", r.stream,
-                     endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
-                     time_of_day(r.start_ns), duration(r.end_ns - r.start_ns, lang),
-                     state_text(r.state, lang));
-  } else {
-    o += fmt::format("Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n",
+    o += fmt::format("连接 {}：客户端 {} → 服务端 {}，{} 个报文，从 {} 起持续 {}，状态：{}。\n",
                      r.stream, endpoint_text(r.client().endpoint),
-                     endpoint_text(r.server().endpoint), frames,
-                     duration(r.end_ns - r.start_ns, lang), time_of_day(r.start_ns),
-                     to_string(r.state));
+                     endpoint_text(r.server().endpoint), frames, time_of_day(r.start_ns),
+                     duration(r.end_ns - r.start_ns, lang), state_text(r.state, lang));
+  } else {
+    o += fmt::format(
+        "Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n", r.stream,
+        endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
+        duration(r.end_ns - r.start_ns, lang), time_of_day(r.start_ns), to_string(r.state));
   }
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
   handshake(o, r, lang);

@@ -17,14 +17,14 @@
 namespace tcplens {
 
 struct SeriesPoint {
-  std::int64_t t_ns = 0;      // since the connection's first frame
-  std::uint8_t direction = 0; // the analysis' direction (0: the stream's first sender)
+  std::int64_t t_ns = 0;       // since the connection's first frame
+  std::uint8_t direction = 0;  // the analysis' direction (0: the stream's first sender)
   std::uint16_t tcp_flags = 0;
-  std::uint32_t flags = 0;    // analysis flags
-  std::uint32_t seq = 0;      // relative
+  std::uint32_t flags = 0;  // analysis flags
+  std::uint32_t seq = 0;    // relative
   std::uint32_t len = 0;
-  std::uint32_t ack = 0;      // relative, when the ACK flag is set
-  std::uint64_t window = 0;   // scaled
+  std::uint32_t ack = 0;     // relative, when the ACK flag is set
+  std::uint64_t window = 0;  // scaled
   std::int64_t ack_rtt_ns = -1;
   std::uint8_t sack_count = 0;
   std::array<std::pair<std::uint32_t, std::uint32_t>, 4> sack{};  // relative to the data's sender

@@ -13,17 +13,21 @@ constexpr std::size_t kMaxRttSamples = 4096;   // per connection
 constexpr std::size_t kAckedKept = 64;
 
 // Relative sequence comparisons (wrap-safe).
-bool rel_le(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) <= 0; }
-bool rel_lt(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
+bool rel_le(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) <= 0;
+}
+bool rel_lt(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) < 0;
+}
 
 constexpr std::array<std::uint32_t, kFlagNames.size()> kFlagBits{
     analysis_flag::any_retransmission,  // tshark's column counts fast and spurious too
-    analysis_flag::fast_retransmission,    analysis_flag::spurious_retransmission,
-    analysis_flag::out_of_order,           analysis_flag::lost_segment,
-    analysis_flag::ack_lost_segment,       analysis_flag::duplicate_ack,
-    analysis_flag::zero_window,            analysis_flag::zero_window_probe,
-    analysis_flag::zero_window_probe_ack,  analysis_flag::window_full,
-    analysis_flag::window_update,          analysis_flag::keep_alive,
+    analysis_flag::fast_retransmission,   analysis_flag::spurious_retransmission,
+    analysis_flag::out_of_order,          analysis_flag::lost_segment,
+    analysis_flag::ack_lost_segment,      analysis_flag::duplicate_ack,
+    analysis_flag::zero_window,           analysis_flag::zero_window_probe,
+    analysis_flag::zero_window_probe_ack, analysis_flag::window_full,
+    analysis_flag::window_update,         analysis_flag::keep_alive,
     analysis_flag::keep_alive_ack};
 
 }  // namespace
@@ -101,8 +105,8 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     }
   }
   // Rounds: new data (not a resend, not a keep-alive) from one side until the other speaks.
-  constexpr std::uint32_t kNotNew = analysis_flag::any_retransmission | analysis_flag::keep_alive |
-                                    analysis_flag::out_of_order;
+  constexpr std::uint32_t kNotNew =
+      analysis_flag::any_retransmission | analysis_flag::keep_alive | analysis_flag::out_of_order;
   if (s.payload_len > 0 && !(v.flags & kNotNew)) {
     const std::uint32_t end = v.rel_seq + s.payload_len;
     if (r.turns.empty() || r.turns.back().from != static_cast<Side>(d)) {
@@ -300,8 +304,9 @@ std::vector<ConnectionRecord> StoryBuilder::finish() {
   for (auto& [stream, t] : trackers_) out.push_back(complete(t));
   trackers_.clear();
   newly_ended_.clear();
-  std::sort(out.begin(), out.end(),
-            [](const ConnectionRecord& a, const ConnectionRecord& b) { return a.stream < b.stream; });
+  std::sort(out.begin(), out.end(), [](const ConnectionRecord& a, const ConnectionRecord& b) {
+    return a.stream < b.stream;
+  });
   return out;
 }
 

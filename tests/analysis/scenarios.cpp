@@ -34,10 +34,8 @@ std::vector<Step> with_handshake(std::vector<Step> rest) {
 std::vector<Scenario> build() {
   std::vector<Scenario> all;
   all.push_back({"ack_rtt", with_handshake({
-                                c(0.100, 1, 1, A | P, 100),
-                                s(0.130, 1, 101, A),
-                                c(0.200, 101, 1, A | P, 100),
-                                c(0.201, 201, 1, A | P, 100),
+                                c(0.100, 1, 1, A | P, 100), s(0.130, 1, 101, A),
+                                c(0.200, 101, 1, A | P, 100), c(0.201, 201, 1, A | P, 100),
                                 s(0.240, 1, 301, A),  // acks both: RTT from the eldest
                             })});
   all.push_back({"rto_retransmission", with_handshake({
@@ -64,13 +62,12 @@ std::vector<Scenario> build() {
                                      c(0.102, 101, 1, A, 100),  // arrives late
                                      s(0.140, 1, 301, A),
                                  })});
-  all.push_back({"lost_and_acked_unseen", with_handshake({
-                                              c(0.100, 1, 1, A, 100),
-                                              c(0.200, 201, 1, A, 100),  // 101..201 never seen
-                                              s(0.230, 1, 301, A),
-                                              s(0.300, 1, 301, A | P, 50),
-                                              c(0.400, 301, 101, A),  // acks server bytes unseen
-                                          })});
+  all.push_back({"lost_and_acked_unseen",
+                 with_handshake({
+                     c(0.100, 1, 1, A, 100), c(0.200, 201, 1, A, 100),  // 101..201 never seen
+                     s(0.230, 1, 301, A), s(0.300, 1, 301, A | P, 50),
+                     c(0.400, 301, 101, A),  // acks server bytes unseen
+                 })});
   all.push_back({"spurious_retransmission", with_handshake({
                                                 c(0.100, 1, 1, A, 100),
                                                 s(0.130, 1, 101, A),
@@ -79,15 +76,15 @@ std::vector<Scenario> build() {
                                             })});
   all.push_back({"zero_window", with_handshake({
                                     c(0.100, 1, 1, A, 100),
-                                    s(0.130, 1, 101, A, 0, 0),  // window closes
-                                    c(0.400, 101, 1, A, 1),     // probe
-                                    s(0.430, 1, 101, A, 0, 0),  // probe ACK
+                                    s(0.130, 1, 101, A, 0, 0),    // window closes
+                                    c(0.400, 101, 1, A, 1),       // probe
+                                    s(0.430, 1, 101, A, 0, 0),    // probe ACK
                                     s(0.900, 1, 101, A, 0, 800),  // opens again: update
                                     c(0.910, 101, 1, A, 100),
                                     s(0.940, 1, 201, A),
                                 })});
   all.push_back({"window_full", with_handshake({
-                                    s(0.050, 1, 1, A, 0, 300),   // server window 300 bytes
+                                    s(0.050, 1, 1, A, 0, 300),  // server window 300 bytes
                                     c(0.100, 1, 1, A, 100),
                                     c(0.101, 101, 1, A, 100),
                                     c(0.102, 201, 1, A, 100),  // fills it
@@ -96,8 +93,8 @@ std::vector<Scenario> build() {
   all.push_back({"keep_alive", with_handshake({
                                    c(0.100, 1, 1, A, 10),
                                    s(0.130, 1, 11, A),
-                                   c(10.000, 10, 1, A),   // keep-alive: seq one below next
-                                   s(10.030, 1, 11, A),   // its ACK
+                                   c(10.000, 10, 1, A),     // keep-alive: seq one below next
+                                   s(10.030, 1, 11, A),     // its ACK
                                    c(20.000, 10, 1, A, 1),  // with one garbage byte
                                    s(20.030, 1, 11, A),
                                })});
@@ -124,8 +121,10 @@ std::vector<Scenario> build() {
                    Step synack = s(0.010, 0, 1, S | A, 0, 65160);
                    synack.options = concat({opt_mss(1460), opt_wscale(2)});
                    return std::vector<Step>{
-                       syn, synack, c(0.020, 1, 1, A, 0, 502),
-                       s(0.030, 1, 1, A, 0, 100),   // 400 bytes after scaling by 4
+                       syn,
+                       synack,
+                       c(0.020, 1, 1, A, 0, 502),
+                       s(0.030, 1, 1, A, 0, 100),  // 400 bytes after scaling by 4
                        c(0.040, 1, 1, A, 200, 502),
                        c(0.041, 201, 1, A, 200, 502),  // reaches 1 + 400: window full
                        s(0.070, 1, 401, A, 0, 100),

@@ -11,7 +11,7 @@ namespace tcplens::test {
 
 struct Step {
   bool from_client = true;
-  double t = 0;  // seconds since the scenario's start
+  double t = 0;           // seconds since the scenario's start
   std::uint32_t seq = 0;  // relative to the sender's ISN
   std::uint32_t ack = 0;  // relative to the receiver's ISN
   std::uint16_t flags = 0;

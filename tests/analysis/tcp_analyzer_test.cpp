@@ -76,8 +76,8 @@ void expect_verdicts(const std::string& name, const std::vector<Expected>& expec
 }
 
 TEST(TcpAnalyzer, AckRttFromTheEldestSegmentAcked) {
-  expect_verdicts("ack_rtt", {{2, 0, -1, 10000}, {3, 0, -1, 10000}, {5, 0, -1, 30000},
-                              {8, 0, -1, 39000}});
+  expect_verdicts("ack_rtt",
+                  {{2, 0, -1, 10000}, {3, 0, -1, 10000}, {5, 0, -1, 30000}, {8, 0, -1, 39000}});
   auto rows = analyse("ack_rtt");
   EXPECT_EQ(rows[6].rel_seq, 201u);
   EXPECT_EQ(rows[7].rel_ack, 301u);
@@ -155,7 +155,7 @@ TEST(TcpAnalyzer, WindowScalingAppliesAfterTheHandshake) {
                                      {7, 0, -1, 29000},
                                      {8, window_update}});
   auto rows = analyse("window_scaling");
-  EXPECT_EQ(rows[3].verdict.window, 400u);  // 100 << 2
+  EXPECT_EQ(rows[3].verdict.window, 400u);    // 100 << 2
   EXPECT_EQ(rows[1].verdict.window, 65160u);  // a SYN's window is never scaled
 }
 

@@ -1,5 +1,5 @@
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -51,7 +51,8 @@ TEST(PcapFile, MicroAndNanosecondsBothByteOrders) {
   TempDir dir;
   Bytes f = frame_with_port(1);
   for (bool ns : {false, true}) {
-    Bytes img = test::pcap_file(1, {{1'700'000'000'123'456'000, f}, {1'700'000'001'000'000'789, f}}, ns);
+    Bytes img =
+        test::pcap_file(1, {{1'700'000'000'123'456'000, f}, {1'700'000'001'000'000'789, f}}, ns);
     std::string error;
     auto file = CaptureFile::open(dir.file("a.pcap", img), error);
     ASSERT_TRUE(file) << error;
@@ -64,7 +65,8 @@ TEST(PcapFile, MicroAndNanosecondsBothByteOrders) {
     EXPECT_EQ(frames[0].link_type, 1);
   }
   // Big-endian header and records.
-  Bytes be = {0xa1, 0xb2, 0xc3, 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 1};
+  Bytes be = {0xa1, 0xb2, 0xc3, 0xd4, 0, 2, 0,    4,    0, 0, 0, 0,
+              0,    0,    0,    0,    0, 0, 0xff, 0xff, 0, 0, 0, 1};
   test::put32(be, 5);
   test::put32(be, 7);
   test::put32(be, static_cast<std::uint32_t>(f.size()));
@@ -136,8 +138,8 @@ TEST(PcapngFile, InterfacesWithOwnLinkTypesAndResolutions) {
   Bytes raw = test::ip_datagram(t);
   Bytes img;
   section(img);
-  interface(img, 1, 65535);        // Ethernet, microseconds
-  interface(img, 101, 8192, 9);    // raw IP, nanoseconds, another snaplen
+  interface(img, 1, 65535);                          // Ethernet, microseconds
+  interface(img, 101, 8192, 9);                      // raw IP, nanoseconds, another snaplen
   block(img, 0x0badcafe, {1, 2, 3, 4, 5, 6, 7, 8});  // unknown block: skipped
   packet(img, 0, 1'700'000'000'000'001ULL, eth);
   packet(img, 1, 1'700'000'000'000'000'002ULL, raw);
@@ -180,8 +182,7 @@ TEST(PcapngFile, DamageIsReportedWithItsOffset) {
   packet(cut, 0, 2, eth);
   cut.resize(cut.size() - 10);
 
-  for (const auto& [name, img, needle] :
-       std::vector<std::tuple<std::string, Bytes, std::string>>{
+  for (const auto& [name, img, needle] : std::vector<std::tuple<std::string, Bytes, std::string>>{
            {"itf.pcapng", bad_itf, "interface 7"},
            {"len.pcapng", bad_len, "block length"},
            {"cut.pcapng", cut, "cut short"}}) {
@@ -296,14 +297,15 @@ TEST(MergedSource, MergesByTimestampKeepingInputOrderOnTies) {
   TempDir dir;
   std::string error;
   std::vector<std::unique_ptr<FrameSource>> sources;
+  sources.push_back(CaptureFile::open(dir.file("a.pcap", test::pcap_file(1,
+                                                                         {{10, frame_with_port(1)},
+                                                                          {30, frame_with_port(3)},
+                                                                          {40, frame_with_port(5)}},
+                                                                         true)),
+                                      error));
   sources.push_back(CaptureFile::open(
-      dir.file("a.pcap", test::pcap_file(1, {{10, frame_with_port(1)},
-                                             {30, frame_with_port(3)},
-                                             {40, frame_with_port(5)}}, true)),
-      error));
-  sources.push_back(CaptureFile::open(
-      dir.file("b.pcap", test::pcap_file(1, {{20, frame_with_port(2)},
-                                             {40, frame_with_port(6)}}, true)),
+      dir.file("b.pcap",
+               test::pcap_file(1, {{20, frame_with_port(2)}, {40, frame_with_port(6)}}, true)),
       error));
   MergedSource merged(std::move(sources));
   std::vector<std::uint16_t> ports;

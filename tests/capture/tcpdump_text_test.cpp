@@ -44,9 +44,11 @@ TEST(TcpdumpText, RelativeNumbersBecomeAbsoluteAsTcpdumpCountedThem) {
   // that frame is printed absolute, its side's base is its seq, the other's its ack - 1.
   auto segs = segments(
       "12:00:00.000001 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 100, length 0\n"
-      "12:00:00.000002 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 1001, win 100, length 0\n"
+      "12:00:00.000002 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 1001, win 100, "
+      "length 0\n"
       "12:00:00.000003 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.], ack 1, win 100, length 0\n"
-      "12:00:00.000004 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:101, ack 1, win 100, length 100\n"
+      "12:00:00.000004 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:101, ack 1, win 100, "
+      "length 100\n"
       "12:00:00.000005 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 101, win 100, length 0\n");
   ASSERT_EQ(segs.size(), 5u);
   EXPECT_EQ(segs[2].seq, 1001u);  // a bare ACK: at the sender's next sequence number
@@ -59,8 +61,10 @@ TEST(TcpdumpText, RelativeNumbersBecomeAbsoluteAsTcpdumpCountedThem) {
 
 TEST(TcpdumpText, VerboseTwoLineFormInsideNotesRepeatsCountOnce) {
   std::string block =
-      "23:34:03.173811 IP (tos 0x0, ttl 64, id 55844, offset 0, flags [DF], proto TCP (6), length 52)\n"
-      "    127.0.0.1.9998 > 127.0.0.1.9999: Flags [.], cksum 0xfe28 (incorrect -> 0x79a9), ack 2706133402, "
+      "23:34:03.173811 IP (tos 0x0, ttl 64, id 55844, offset 0, flags [DF], proto TCP (6), length "
+      "52)\n"
+      "    127.0.0.1.9998 > 127.0.0.1.9999: Flags [.], cksum 0xfe28 (incorrect -> 0x79a9), ack "
+      "2706133402, "
       "win 342, options [nop,nop,TS val 17700438 ecr 17700438], length 0\n";
   std::vector<std::int64_t> times;
   auto segs = segments("some notes\n$ sudo tcpdump -v\n" + block + "more notes: " + block, &times);

@@ -92,12 +92,14 @@ TEST(Decode, RawIpAndBsdLoopback) {
   }
   Bytes null_le{2, 0, 0, 0};
   null_le.insert(null_le.end(), ip.begin(), ip.end());
-  ASSERT_EQ(decode_frame(link_type::null_bsd, null_le, static_cast<std::uint32_t>(null_le.size()), s),
-            SkipReason::none);
+  ASSERT_EQ(
+      decode_frame(link_type::null_bsd, null_le, static_cast<std::uint32_t>(null_le.size()), s),
+      SkipReason::none);
   Bytes null_be{0, 0, 0, 2};
   null_be.insert(null_be.end(), ip.begin(), ip.end());
-  ASSERT_EQ(decode_frame(link_type::null_bsd, null_be, static_cast<std::uint32_t>(null_be.size()), s),
-            SkipReason::none);
+  ASSERT_EQ(
+      decode_frame(link_type::null_bsd, null_be, static_cast<std::uint32_t>(null_be.size()), s),
+      SkipReason::none);
   ASSERT_EQ(decode_frame(link_type::loop, null_be, static_cast<std::uint32_t>(null_be.size()), s),
             SkipReason::none);
   t.src = "::1";
@@ -142,9 +144,10 @@ TEST(Decode, Ipv6ExtensionHeaders) {
   t.src = "fe80::1";
   t.dst = "fe80::2";
   Bytes ip6 = test::ip_datagram(t);
-  Bytes chained = with_extension(ip6, 60, {0, 0, 1, 4, 0, 0, 0, 0});                      // dest opts
-  chained = with_extension(chained, 43, {0, 0, 0, 0, 0, 0, 0, 0});                         // routing
-  chained = with_extension(chained, 0, {0, 1, 1, 4, 0, 0, 0, 0, 1, 6, 0, 0, 0, 0, 0, 0});  // hop-by-hop
+  Bytes chained = with_extension(ip6, 60, {0, 0, 1, 4, 0, 0, 0, 0});  // dest opts
+  chained = with_extension(chained, 43, {0, 0, 0, 0, 0, 0, 0, 0});    // routing
+  chained =
+      with_extension(chained, 0, {0, 1, 1, 4, 0, 0, 0, 0, 1, 6, 0, 0, 0, 0, 0, 0});  // hop-by-hop
   chained = with_extension(chained, 44, {0, 0, 0, 0, 0, 0, 0, 1});  // atomic fragment
   Segment s;
   ASSERT_EQ(decode_frame(link_type::raw, chained, static_cast<std::uint32_t>(chained.size()), s),
@@ -245,9 +248,9 @@ TEST(Decode, BadHeaderLengths) {
 
 TEST(Decode, TcpOptions) {
   TcpOptions o;
-  Bytes opts = test::concat({test::opt_mss(1460), test::opt_sack_permitted(),
-                             test::opt_timestamps(111, 222), test::opt_wscale(7),
-                             test::opt_sack({{10, 20}, {30, 40}})});
+  Bytes opts =
+      test::concat({test::opt_mss(1460), test::opt_sack_permitted(), test::opt_timestamps(111, 222),
+                    test::opt_wscale(7), test::opt_sack({{10, 20}, {30, 40}})});
   parse_tcp_options(opts, o);
   EXPECT_EQ(o.mss, 1460);
   EXPECT_TRUE(o.sack_permitted);

@@ -16,8 +16,8 @@ TEST(FrameWriter, FlagsStringAsTshark) {
   append_flags_str(s, tcp_flag::ack | tcp_flag::rst);
   EXPECT_EQ(s, "·······A·R··");
   s.clear();
-  append_flags_str(s, tcp_flag::ack | tcp_flag::psh | tcp_flag::fin | tcp_flag::ece | tcp_flag::cwr |
-                          tcp_flag::ae | tcp_flag::urg);
+  append_flags_str(s, tcp_flag::ack | tcp_flag::psh | tcp_flag::fin | tcp_flag::ece |
+                          tcp_flag::cwr | tcp_flag::ae | tcp_flag::urg);
   EXPECT_EQ(s, "···NCEUAP··F");
   s.clear();
   append_flags_str(s, 0x0e00);
@@ -71,8 +71,9 @@ TEST(FrameWriter, TsvAndJsonRows) {
   EXPECT_EQ(std::count(header.begin(), header.end(), '\t'), 22);
   auto second_nl = text.find('\n', first_nl + 1);
   std::string row = text.substr(first_nl + 1, second_nl - first_nl - 1);
-  EXPECT_EQ(row,
-            "7\t1.000000000\t3\t·······A····\t1\t101\t0\t\t\t\t\t\t\t1,1\t\t\t\t\t1\t\t\t\t0.000005000");
+  EXPECT_EQ(
+      row,
+      "7\t1.000000000\t3\t·······A····\t1\t101\t0\t\t\t\t\t\t\t1,1\t\t\t\t\t1\t\t\t\t0.000005000");
   std::string json = text.substr(second_nl + 1);
   EXPECT_NE(json.find("\"tcp.analysis.duplicate_ack\":true"), std::string::npos);
   EXPECT_NE(json.find("\"tcp.analysis.rto\":null"), std::string::npos);

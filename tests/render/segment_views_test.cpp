@@ -1,9 +1,15 @@
-// `print` and `ladder` lines.
+// `print` and `ladder` lines, and the SVG graphs.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <regex>
+
+#include "analysis/tcp_analyzer.hpp"
 #include "render/ladder.hpp"
 #include "render/print_writer.hpp"
 #include "render/segment_text.hpp"
+#include "render/svg_graph.hpp"
+#include "story/series.hpp"
 
 namespace tcplens {
 namespace {
@@ -52,9 +58,10 @@ TEST(PrintWriter, TcpdumpLineWithVerdict) {
   v.flags = analysis_flag::retransmission;
   std::string line;
   append_print_line(line, (23 * 3600 + 34 * 60 + 6) * 1'000'000'000LL + 381'505'000, s, v);
-  EXPECT_EQ(line,
-            "23:34:06.381505 IP 127.0.0.1.9998 > 127.0.0.2.9999: Flags [P.], seq 3001:4001, ack 16, "
-            "win 342, options [TS val 17703645 ecr 17702442], length 1000 [TCP Retransmission]\n");
+  EXPECT_EQ(
+      line,
+      "23:34:06.381505 IP 127.0.0.1.9998 > 127.0.0.2.9999: Flags [P.], seq 3001:4001, ack 16, "
+      "win 342, options [TS val 17703645 ecr 17702442], length 1000 [TCP Retransmission]\n");
 }
 
 int display_width(const std::string& s) {
@@ -67,13 +74,82 @@ TEST(Ladder, ArrowsFitOneHundredColumnsBothWays) {
   std::string long_label(300, 'x');
   for (bool ltr : {true, false}) {
     for (const std::string& label : {std::string("SYN seq 0 win 64240"), long_label}) {
-      std::string line = ladder_line(451.448829, ltr, label, "TCP Previous segment not captured", false);
+      std::string line =
+          ladder_line(451.448829, ltr, label, "TCP Previous segment not captured", false);
       EXPECT_EQ(display_width(line), kLadderWidth) << line;
       EXPECT_EQ(line.find(ltr ? "-->|" : "|<--") != std::string::npos, true) << line;
     }
   }
   std::string coloured = ladder_line(1.0, true, "ACK", "TCP Retransmission", true);
   EXPECT_NE(coloured.find("\033[31m[TCP Retransmission]\033[0m"), std::string::npos) << coloured;
+}
+
+// Capture timestamps that go backwards give a connection points before its first frame, at
+// negative times. The goodput graph put such an ACK into bin -570 of its 61 (a heap write out of
+// bounds; found by story_fuzzer); it now counts in the first bin.
+TEST(Graph, GoodputCountsAnAckStampedBeforeTheFirstFrameInTheFirstBin) {
+  const std::int64_t s = 1'000'000'000;
+  Segment a = data_segment();  // 127.0.0.1:9998 -> 127.0.0.2:9999, 1000 bytes
+  Segment b;
+  b.src = a.dst;
+  b.dst = a.src;
+  b.src_port = a.dst_port;
+  b.dst_port = a.src_port;
+  b.flags = tcp_flag::ack;
+  b.window = 342;
+  TcpAnalyzer analyzer;
+  SeriesCollector collector;
+  std::uint64_t n = 0;
+  auto feed = [&](Segment seg, std::uint32_t seq, std::uint32_t ack, std::int64_t ts) {
+    seg.seq = seq;
+    seg.ack = ack;
+    Verdict v = analyzer.analyze(seg, ts, ++n);
+    collector.add(seg, v, ts);
+  };
+  feed(a, 1000, 5000, 10 * s);
+  feed(b, 5000, 2000, 11 * s);  // t = 1 s: the graph spans one second, 60 bins
+  feed(a, 2000, 5000, 0);       // the clock went back ten seconds
+  feed(b, 5000, 3000, s / 2);   // t = -9.5 s: 1000 bytes acknowledged
+  ASSERT_EQ(collector.series().size(), 1u);
+  const ConnectionSeries& cs = collector.series().begin()->second;
+  ASSERT_EQ(cs.points.size(), 4u);
+  EXPECT_LT(cs.points[3].t_ns, 0);
+  GraphOptions g;
+  g.kind = GraphKind::throughput;
+  g.direction = 0;
+  std::string svg = render_graph(cs, g);
+  // The goodput line starts at the first bin: 1000 bytes in 1/60 s, the graph's peak, far above
+  // the baseline (y = 354).
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(svg, m, std::regex("<path d=\"M([-0-9.]+) ([-0-9.]+)L"))) << svg;
+  EXPECT_LT(std::atof(m[2].str().c_str()), 100.0) << svg;
+  EXPECT_NE(svg.find("goodput (kB/s)"), std::string::npos) << svg;
+}
+
+// The time-sequence graph merges first transmissions per pixel column past 4000 bars; a bar at a
+// large negative time had a pixel column that does not fit an int (undefined behaviour).
+TEST(Graph, TimeSequenceMergesABarStampedLongBeforeTheFirstFrame) {
+  Segment a = data_segment();
+  a.payload_len = 100;
+  TcpAnalyzer analyzer;
+  SeriesCollector collector;
+  std::uint64_t n = 0;
+  const std::int64_t t0 = 20'000LL * 1'000'000'000;
+  for (std::uint32_t k = 0; k <= 4000; ++k) {
+    a.seq = 1000 + 100 * k;
+    // All within one millisecond, the last one ten thousand seconds before the first.
+    std::int64_t ts = k < 4000 ? t0 + k * 250 : t0 - 10'000LL * 1'000'000'000;
+    Verdict v = analyzer.analyze(a, ts, ++n);
+    collector.add(a, v, ts);
+  }
+  const ConnectionSeries& cs = collector.series().begin()->second;
+  ASSERT_EQ(cs.points.size(), 4001u);
+  GraphOptions g;
+  g.kind = GraphKind::time_sequence;
+  g.direction = 0;
+  std::string svg = render_graph(cs, g);
+  EXPECT_EQ(svg.find("2147483648"), std::string::npos);
+  EXPECT_NE(svg.find("M0 "), std::string::npos) << "the early bar, in column 0";
 }
 
 }  // namespace

@@ -99,10 +99,10 @@ TEST(Narrative, NumbersAreTheSummarysNumbers) {
   auto recs = seed();
   const ConnectionRecord& r = recs[1];
   auto nums = numbers(explain(recs, 1, Language::en));
-  for (std::uint64_t v : {std::uint64_t{r.client().isn}, std::uint64_t{r.server().isn},
-                          r.client().bytes, r.client().acked_bytes, r.server().bytes,
-                          std::uint64_t{r.episodes[0].sends_ns.size()},
-                          std::uint64_t{r.episodes[0].seq}}) {
+  for (std::uint64_t v :
+       {std::uint64_t{r.client().isn}, std::uint64_t{r.server().isn}, r.client().bytes,
+        r.client().acked_bytes, r.server().bytes, std::uint64_t{r.episodes[0].sends_ns.size()},
+        std::uint64_t{r.episodes[0].seq}}) {
     EXPECT_TRUE(nums.count(std::to_string(v))) << v;
   }
 }

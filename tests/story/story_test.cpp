@@ -212,8 +212,8 @@ TEST(Story, SeedFromTcpdumpText) {
     TextOptions text;
     std::vector<std::unique_ptr<FrameSource>> sources;
     for (const char* f : {"receiver.txt", "sender.txt"}) {
-      sources.push_back(open_input(std::string(TCPLENS_SOURCE_DIR) + "/tests/data/seed/" + f,
-                                   text, error));
+      sources.push_back(
+          open_input(std::string(TCPLENS_SOURCE_DIR) + "/tests/data/seed/" + f, text, error));
       ASSERT_TRUE(sources.back()) << error;
     }
     MergedSource merged(std::move(sources));
@@ -231,8 +231,8 @@ TEST(Story, SeedFromTcpdumpText) {
   }
   expect_seed_story(recs);
   // The whole notes file, commentary and repeated lines included, tells the same story.
-  expect_seed_story(records_of(std::string(TCPLENS_SHARED_DIR) +
-                               "/seed/tcpdump-retransmission-notes.md"));
+  expect_seed_story(
+      records_of(std::string(TCPLENS_SHARED_DIR) + "/seed/tcpdump-retransmission-notes.md"));
 }
 
 RetransmissionEpisode episode(std::vector<double> gaps, bool fast = false) {

@@ -26,8 +26,12 @@ Bytes opt_mss(std::uint16_t mss) {
   put16(b, mss);
   return b;
 }
-Bytes opt_wscale(std::uint8_t shift) { return {1, 3, 3, shift}; }
-Bytes opt_sack_permitted() { return {1, 1, 4, 2}; }
+Bytes opt_wscale(std::uint8_t shift) {
+  return {1, 3, 3, shift};
+}
+Bytes opt_sack_permitted() {
+  return {1, 1, 4, 2};
+}
 Bytes opt_timestamps(std::uint32_t val, std::uint32_t ecr) {
   Bytes b{1, 1, 8, 10};
   put32(b, val);
@@ -86,8 +90,7 @@ Bytes ip_datagram(const TcpSpec& t) {
     b.insert(b.end(), dp, dp + 4);
   } else {
     in6_addr s{}, d{};
-    if (inet_pton(AF_INET6, t.src.c_str(), &s) != 1 ||
-        inet_pton(AF_INET6, t.dst.c_str(), &d) != 1)
+    if (inet_pton(AF_INET6, t.src.c_str(), &s) != 1 || inet_pton(AF_INET6, t.dst.c_str(), &d) != 1)
       throw std::invalid_argument("bad IPv6 address");
     b = {0x60, 0, 0, 0};
     put16(b, static_cast<std::uint16_t>(tcp.size()));
@@ -140,7 +143,8 @@ Bytes pcap_file(int link_type, const std::vector<PcapRecord>& records, bool nano
 
 void write_file(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace tcplens::test

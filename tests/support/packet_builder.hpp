@@ -21,8 +21,8 @@ struct TcpSpec {
   std::uint32_t ack = 0;
   std::uint16_t flags = 0;  // tcp_flag::*
   std::uint16_t window = 65535;
-  std::uint32_t payload = 0;   // payload bytes (zeros)
-  Bytes options;               // raw TCP option bytes (padded to 4 by the builder)
+  std::uint32_t payload = 0;  // payload bytes (zeros)
+  Bytes options;              // raw TCP option bytes (padded to 4 by the builder)
 };
 
 void put16(Bytes& b, std::uint16_t v);
