@@ -6,34 +6,11 @@
 #include <numeric>
 
 #include "render/svg_graph.hpp"
+#include "render/xml_escape.hpp"
 
 namespace tcplens {
 
 namespace {
-
-std::string escape(const std::string& s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '&':
-        o += "&amp;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
 
 constexpr const char* kStyle = R"(
 body{font-family:system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}
@@ -95,9 +72,9 @@ std::string render_report(const ReportInput& in) {
   h += fmt::format(
       "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
       "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
-      zh ? "zh" : "en", escape(in.title), kStyle);
+      zh ? "zh" : "en", xml_escape(in.title), kStyle);
   h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
-                   escape(in.title), in.total, in.troubled_total, escape(in.account));
+                   xml_escape(in.title), in.total, in.troubled_total, xml_escape(in.account));
 
   h +=
       "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
@@ -112,9 +89,9 @@ std::string render_report(const ReportInput& in) {
         "<td class=\"t verdict {}\" "
         "title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td data-v=\"{}\">{}</td></tr>\n",
-        bad ? " class=\"troubled\"" : "", r.stream, escape(endpoint_text(r.client().endpoint)),
-        escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
-        escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
+        bad ? " class=\"troubled\"" : "", r.stream, xml_escape(endpoint_text(r.client().endpoint)),
+        xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
+        xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
         seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes, r.retransmissions,
         rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
   }
@@ -128,17 +105,17 @@ std::string render_report(const ReportInput& in) {
     const auto& r = records[i];
     h += fmt::format(
         "<h2 id=\"stream-{0}\">Stream {0}: {1} → {2} — <span class=\"{3}\">{4}</span></h2>\n",
-        r.stream, escape(endpoint_text(r.client().endpoint)),
-        escape(endpoint_text(r.server().endpoint)), troubled(r.diagnosis.verdict) ? "bad" : "ok",
-        to_string(r.diagnosis.verdict));
-    h += fmt::format("<p class=\"reason\">{}</p>\n", escape(r.diagnosis.reason));
+        r.stream, xml_escape(endpoint_text(r.client().endpoint)),
+        xml_escape(endpoint_text(r.server().endpoint)),
+        troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
+    h += fmt::format("<p class=\"reason\">{}</p>\n", xml_escape(r.diagnosis.reason));
     std::vector<ConnectionRecord> context;
     for (const auto& p : *in.refused) {
       if (p.stream < r.stream) context.push_back(p);
     }
     context.push_back(r);
     h += fmt::format("<pre class=\"explain\">{}</pre>\n",
-                     escape(explain(context, context.size() - 1, in.lang)));
+                     xml_escape(explain(context, context.size() - 1, in.lang)));
     auto sit = in.series->find(r.stream);
     if (sit != in.series->end() && !sit->second.points.empty()) {
       const ConnectionSeries& cs = sit->second;
@@ -158,7 +135,7 @@ std::string render_report(const ReportInput& in) {
     if (lit != in.ladders->end()) {
       h += fmt::format(
           "<details><summary>Ladder</summary><pre class=\"ladder\">{}</pre></details>\n",
-          escape(lit->second));
+          xml_escape(lit->second));
     }
   }
   h += fmt::format("<script>{}</script>\n</body></html>\n", kScript);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "render/xml_escape.hpp"
 #include "story/connection_record.hpp"
 
 namespace tcplens {
@@ -23,29 +24,6 @@ constexpr const char* kBlack = "#000000";
 
 constexpr int kLeft = 84, kRight = 24, kTop = 44, kBottom = 86;
 constexpr std::size_t kMaxBars = 4000;  // plain first-transmission bars before merging by pixel
-
-std::string escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '&':
-        o += "&amp;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
 
 // 1, 2 or 5 times a power of ten, giving about `n` ticks over [0, span].
 double nice_step(double span, int n) {
@@ -90,7 +68,7 @@ class Plot {
         "{1}\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n<title>{2}</title>\n"
         "<desc>{3}</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         "<text x=\"{4}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{2}</text>\n",
-        o_.width, o_.height, escape(o_.title), escape(desc), kLeft);
+        o_.width, o_.height, xml_escape(o_.title), xml_escape(desc), kLeft);
   }
   void axes(std::string& s, const std::string& xlabel, Unit xu, const std::string& ylabel,
             Unit yu) const {
@@ -115,11 +93,11 @@ class Plot {
           std::round(v * yu.scale * 1e6) / 1e6);
     }
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} ({})</text>\n",
-                     (kLeft + o_.width - kRight) / 2, bottom + 34, escape(xlabel), xu.name);
+                     (kLeft + o_.width - kRight) / 2, bottom + 34, xml_escape(xlabel), xu.name);
     s += fmt::format(
         "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{} "
         "({})</text>\n",
-        (kTop + bottom) / 2, escape(ylabel), yu.name);
+        (kTop + bottom) / 2, xml_escape(ylabel), yu.name);
   }
   void legend(std::string& s, const std::vector<std::pair<const char*, std::string>>& items) const {
     double lx = kLeft;
@@ -133,7 +111,7 @@ class Plot {
       s += fmt::format(
           "<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"14\" height=\"4\" fill=\"{}\"/>"
           "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-          lx, ly - 4, colour, lx + 18, ly, escape(label));
+          lx, ly - 4, colour, lx + 18, ly, xml_escape(label));
       lx += w;
     }
   }

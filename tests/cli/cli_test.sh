@@ -66,14 +66,7 @@ check "cut capture: offset named" grep -q "cut.pcap: capture cut short in a reco
 # tshark's analysis of the converted capture.
 text="$source/tests/data/seed"
 "$tcplens" convert -q "$text/receiver.txt" "$text/sender.txt" -w "$dir/seedtext.pcap"
-tshark -n -r "$dir/seedtext.pcap" -Y tcp -T fields -E header=y -E separator=/t \
-  -e frame.number -e frame.time_epoch -e tcp.stream -e tcp.flags.str -e tcp.seq -e tcp.ack -e tcp.len \
-  -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
-  -e tcp.analysis.out_of_order -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
-  -e tcp.analysis.duplicate_ack -e tcp.analysis.zero_window -e tcp.analysis.zero_window_probe \
-  -e tcp.analysis.zero_window_probe_ack -e tcp.analysis.window_full -e tcp.analysis.window_update \
-  -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack -e tcp.analysis.rto -e tcp.analysis.ack_rtt \
-  >"$dir/seedtext.ref.tsv" 2>/dev/null
+"$(dirname "$0")/../support/tshark_fields.sh" "$dir/seedtext.pcap" >"$dir/seedtext.ref.tsv"
 "$tcplens" frames -q "$text/receiver.txt" "$text/sender.txt" >"$dir/seedtext.tsv"
 check "tcpdump text agrees with tshark on the converted capture" \
   python3 "$shared/lab/compare.py" "$dir/seedtext.ref.tsv" "$dir/seedtext.tsv" --show 5

@@ -49,14 +49,7 @@ grep -q "^tcplens: $count frames read, $count TCP frames analysed" "$dir/live.er
   || { echo "bad account line:"; cat "$dir/live.err"; exit 1; }
 saved=$(tshark -r "$dir/saved.pcap" 2>/dev/null | wc -l)
 [ "$saved" -eq $count ] || { echo "saved pcap has $saved frames, want $count"; exit 1; }
-tshark -n -r "$dir/saved.pcap" -Y tcp -T fields -E header=y -E separator=/t \
-  -e frame.number -e frame.time_epoch -e tcp.stream -e tcp.flags.str -e tcp.seq -e tcp.ack -e tcp.len \
-  -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
-  -e tcp.analysis.out_of_order -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
-  -e tcp.analysis.duplicate_ack -e tcp.analysis.zero_window -e tcp.analysis.zero_window_probe \
-  -e tcp.analysis.zero_window_probe_ack -e tcp.analysis.window_full -e tcp.analysis.window_update \
-  -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack -e tcp.analysis.rto -e tcp.analysis.ack_rtt \
-  >"$dir/ref.tsv" 2>/dev/null
+"$(dirname "$0")/../support/tshark_fields.sh" "$dir/saved.pcap" >"$dir/ref.tsv"
 python3 "$compare" "$dir/ref.tsv" "$dir/live.tsv"
 # Ctrl-C during a live capture ends it cleanly with what was analysed written out.
 ip netns exec "$ns" "$tcplens" frames -i lo tcp >"$dir/int.tsv" 2>"$dir/int.err" &

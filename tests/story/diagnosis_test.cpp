@@ -6,28 +6,14 @@
 #include "analysis/tcp_analyzer.hpp"
 #include "cli/pipeline.hpp"
 #include "decode/decode.hpp"
+#include "story/records_of.hpp"
 #include "story/story_builder.hpp"
 
 namespace tcplens {
 namespace {
 
-std::vector<ConnectionRecord> records_of(const std::string& path) {
-  std::string error;
-  auto src = open_input(path, TextOptions{}, error);
-  EXPECT_TRUE(src) << path << ": " << error;
-  if (!src) return {};
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
-  RawFrame raw;
-  Segment seg;
-  std::uint64_t n = 0;
-  while (src->next(raw) == ReadStatus::frame) {
-    ++n;
-    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
-    story.add(seg, analyzer.analyze(seg, raw.ts_ns, n), raw.ts_ns);
-  }
-  return story.finish();
-}
+using test::records_of;
+
 std::string lab(const std::string& n) {
   return std::string(TCPLENS_SOURCE_DIR) + "/tests/data/lab/" + n + ".pcap";
 }

@@ -9,32 +9,13 @@
 #include "analysis/tcp_analyzer.hpp"
 #include "cli/pipeline.hpp"
 #include "decode/decode.hpp"
+#include "story/records_of.hpp"
 #include "story/story_builder.hpp"
 
 namespace tcplens {
 namespace {
 
-std::vector<ConnectionRecord> records_of(const std::vector<std::string>& paths) {
-  std::vector<std::unique_ptr<FrameSource>> sources;
-  std::string error;
-  for (const auto& p : paths) {
-    sources.push_back(open_input(p, TextOptions{}, error));
-    EXPECT_TRUE(sources.back()) << p << ": " << error;
-    if (!sources.back()) return {};
-  }
-  MergedSource merged(std::move(sources));
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
-  RawFrame raw;
-  Segment seg;
-  std::uint64_t n = 0;
-  while (merged.next(raw) == ReadStatus::frame) {
-    ++n;
-    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
-    story.add(seg, analyzer.analyze(seg, raw.ts_ns, n), raw.ts_ns);
-  }
-  return story.finish();
-}
+using test::records_of;
 
 std::vector<ConnectionRecord> seed() {
   std::string dir = std::string(TCPLENS_SOURCE_DIR) + "/tests/data/seed/";

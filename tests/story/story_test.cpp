@@ -9,37 +9,19 @@
 #include "analysis/tcp_analyzer.hpp"
 #include "cli/pipeline.hpp"
 #include "decode/decode.hpp"
+#include "story/records_of.hpp"
 #include "story/story_builder.hpp"
 
 namespace tcplens {
 namespace {
+
+using test::records_of;
 
 std::string lab(const std::string& name) {
   return std::string(TCPLENS_SOURCE_DIR) + "/tests/data/lab/" + name;
 }
 std::string shared_lab(const std::string& name) {
   return std::string(TCPLENS_SHARED_DIR) + "/lab/captures/" + name;
-}
-
-std::vector<ConnectionRecord> records_of(const std::string& path) {
-  std::string error;
-  TextOptions text;
-  parse_date("2018-06-01", text.date_epoch_s);
-  std::unique_ptr<FrameSource> file = open_input(path, text, error);
-  EXPECT_TRUE(file) << path << ": " << error;
-  if (!file) return {};
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
-  RawFrame raw;
-  Segment seg;
-  std::uint64_t n = 0;
-  while (file->next(raw) == ReadStatus::frame) {
-    ++n;
-    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
-    Verdict v = analyzer.analyze(seg, raw.ts_ns, n);
-    story.add(seg, v, raw.ts_ns);
-  }
-  return story.finish();
 }
 
 // A number from a scenario's truth.json (flat keys only).
