@@ -8,13 +8,20 @@ namespace tcplens {
 int run_frames(const FramesOptions& options, const RunContext& ctx) {
   OutputBuffer out(STDOUT_FILENO);
   FrameWriter writer(out, options.format);
-  writer.header();
   TcpAnalyzer analyzer;
+  // The header comes with the first row, or at the end when something was read: an input that
+  // could not be opened leaves stdout empty.
+  bool headed = false;
   auto sink = [&](const AnalysedFrame& f) {
+    if (!headed) {
+      writer.header();
+      headed = true;
+    }
     writer.row(FrameRow{f.number, f.ts_ns, f.segment, f.verdict});
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
+  if (!headed && result.account.frames_read + (result.exit_status == kExitOk) > 0) writer.header();
   out.flush();
   if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;  // reader went away: quietly
   if (!options.quiet && result.exit_status != kExitUsage) {

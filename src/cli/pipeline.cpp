@@ -1,6 +1,8 @@
 #include "cli/pipeline.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,11 +24,29 @@ void report_error(const std::string& name, const std::string& reason, std::int64
   }
 }
 
+// An input that cannot be read twice (stdin, a pipe): what the capture reader took is handed on
+// to the text reader when it is not a capture.
+std::unique_ptr<FrameSource> read_once(int fd, const std::string& name, const TextOptions& text,
+                                       std::string& error) {
+  std::vector<std::uint8_t> head;
+  auto capture = CaptureFile::open_fd(fd, name, error, kReadChunk, &head);
+  if (capture || head.empty()) return capture;
+  std::string all(head.begin(), head.end());
+  char buf[1 << 16];
+  for (ssize_t got; (got = ::read(fd, buf, sizeof buf)) > 0;) {
+    all.append(buf, static_cast<std::size_t>(got));
+  }
+  if (fd > 2) ::close(fd);
+  return TcpdumpText::parse(name, all, text, error);
+}
+
 }  // namespace
 
 std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptions& text,
                                         std::string& error) {
-  if (path != "-") {
+  struct stat st {};
+  const bool regular = path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  if (regular) {
     std::uint8_t head[4] = {};
     std::size_t n = 0;
     if (FILE* f = std::fopen(path.c_str(), "rb")) {
@@ -37,18 +57,16 @@ std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptio
     if (n == sizeof head && !looks_like_capture(head, n)) {
       return TcpdumpText::open(path, text, error);
     }
-    return CaptureFile::open(path, error);
   }
-  // stdin cannot be read twice: what the capture reader took is handed on to the text reader.
-  std::vector<std::uint8_t> head;
-  auto capture = CaptureFile::open_fd(STDIN_FILENO, path, error, kReadChunk, &head);
-  if (capture || head.empty()) return capture;
-  std::string all(head.begin(), head.end());
-  char buf[1 << 16];
-  for (ssize_t got; (got = ::read(STDIN_FILENO, buf, sizeof buf)) > 0;) {
-    all.append(buf, static_cast<std::size_t>(got));
+  if (path != "-" && (!regular || path.empty())) {
+    // A pipe or device (e.g. bash's <(tcpdump -w -)) can be read once only: no sniffing.
+    if (stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) return CaptureFile::open(path, error);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return CaptureFile::open(path, error);
+    return read_once(fd, path, text, error);
   }
-  return TcpdumpText::parse(path, all, text, error);
+  if (path != "-") return CaptureFile::open(path, error);
+  return read_once(STDIN_FILENO, path, text, error);
 }
 
 std::string account_line(const ReadAccount& a) {

@@ -120,7 +120,11 @@ class ShardPool {
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
   OutputBuffer out(STDOUT_FILENO);
-  if (options.format == FrameFormat::tsv) append_tsv_header(out.raw());
+  bool headed = false;
+  auto header = [&] {
+    if (!headed && options.format == FrameFormat::tsv) append_tsv_header(out.raw());
+    headed = true;
+  };
   ShardPool pool(threads, options.format);
   StreamNumbering numbering;
   FlowKeyHash hash;
@@ -141,6 +145,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
   batches[0].reserve(kBatch);
   batches[1].reserve(kBatch);
   auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
+    header();
     bool opens = false;
     std::uint32_t stream = numbering.assign(segment, opens);
     auto shard = static_cast<std::uint32_t>(hash(FlowKey::of(segment)) % threads);
@@ -149,6 +154,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
     return !out.closed();
   };
   RunResult result = read_segments(options.input, sink, ctx);
+  if (result.account.frames_read + (result.exit_status == kExitOk) > 0) header();
   if (!batches[filling].empty()) hand_over();
   if (in_flight) pool.collect(out.raw());
   out.flush();

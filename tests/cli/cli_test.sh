@@ -17,6 +17,10 @@ bulk=$shared/lab/captures/bulkloss.pcap
 "$tcplens" frames -q "$seed" >"$dir/file.tsv"
 "$tcplens" frames -q - <"$seed" >"$dir/stdin.tsv"
 check "stdin reads like a file" cmp -s "$dir/file.tsv" "$dir/stdin.tsv"
+"$tcplens" frames -q <(cat "$seed") >"$dir/pipe.tsv"
+check "a pipe (process substitution) reads like a file" cmp -s "$dir/file.tsv" "$dir/pipe.tsv"
+"$tcplens" frames -q "$dir/missing.pcap" >"$dir/none.tsv" 2>/dev/null
+check "nothing readable: nothing on stdout" test ! -s "$dir/none.tsv"
 
 # The seed split by direction into two files, merged back by time: the same analysis.
 tcpdump -r "$seed" -w "$dir/c2s.pcap" 'dst port 9999' 2>/dev/null
