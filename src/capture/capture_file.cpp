@@ -127,9 +127,9 @@ std::int64_t CaptureFile::to_ns(const Interface& itf, std::uint64_t ts) const {
                          ? static_cast<std::uint64_t>(static_cast<long double>(frac) * 1e9L / ups)
                          : frac * (1'000'000'000 / ups);
   // A 64-bit count of seconds (if_tsresol 0, a damaged timestamp, a wild if_tsoffset) does not
-  // fit in nanoseconds: clamp to ±2^62 ns (±146 years around 1970), where every pcap timestamp
+  // fit in nanoseconds: clamp to ±(2^62 - 1) ns (±146 years around 1970), where every timestamp
   // lies and the difference of any two timestamps still fits in 64 bits.
-  constexpr std::int64_t kLimitNs = std::int64_t{1} << 62;
+  constexpr std::int64_t kLimitNs = (std::int64_t{1} << 62) - 1;
   long double whole = static_cast<long double>(secs) + static_cast<long double>(itf.offset_seconds);
   if (whole >= static_cast<long double>(kLimitNs / 1'000'000'000)) return kLimitNs;
   if (whole <= -static_cast<long double>(kLimitNs / 1'000'000'000)) return -kLimitNs;

@@ -199,7 +199,7 @@ TEST(PcapngFile, DamageIsReportedWithItsOffset) {
 }
 
 // Fuzzing (fuzz/capture_fuzzer): a pcapng timestamp whose seconds do not fit in 64-bit
-// nanoseconds overflowed a signed multiplication (UB). They are clamped to ±2^62 ns now.
+// nanoseconds overflowed a signed multiplication (UB). They are clamped to ±(2^62 - 1) ns now.
 TEST(PcapngFile, TimestampsBeyondNanosecondRangeAreClamped) {
   TempDir dir;
   Bytes eth = test::ethernet_frame(test::TcpSpec{});
@@ -218,7 +218,7 @@ TEST(PcapngFile, TimestampsBeyondNanosecondRangeAreClamped) {
   auto frames = read_all(*file, last);
   EXPECT_EQ(last, ReadStatus::end) << file->error();
   ASSERT_EQ(frames.size(), 4u);
-  constexpr std::int64_t kLimit = std::int64_t{1} << 62;
+  constexpr std::int64_t kLimit = (std::int64_t{1} << 62) - 1;
   EXPECT_EQ(frames[0].ts_ns, 1'700'000'000'000'000'000);
   EXPECT_EQ(frames[1].ts_ns, kLimit);
   EXPECT_EQ(frames[2].ts_ns, kLimit);
