@@ -463,7 +463,13 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
                     who(other(r.closed_by.value_or(Side::client)), lang));
       break;
     case ConnectionState::reset:
-      o += zh ? "连接被 RST 终止。" : "A RST ended the connection.";
+      // A RST sent instead of a FIN after data: the application closed with unread data, set
+      // SO_LINGER to 0, or the peer sent to a socket already closed.
+      o += zh ? "连接被 RST 终止（通常是应用在还有未读数据时关闭了套接字、设置了 SO_LINGER 为零，"
+                "或者对方向已关闭的套接字继续发送）。"
+              : "A RST ended the connection (typically an application closing its socket with "
+                "data still unread, or with SO_LINGER set to zero, or data sent to a socket "
+                "already closed).";
       break;
     case ConnectionState::open:
       o +=
