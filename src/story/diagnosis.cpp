@@ -24,24 +24,26 @@ bool rel_le(std::uint32_t a, std::uint32_t b) {
 template <typename Interval>
 void merge_into(std::vector<Interval>& list, std::uint32_t l, std::uint32_t r) {
   if (!rel_lt(l, r)) return;
-  std::vector<Interval> out;
-  out.reserve(list.size() + 1);
-  bool placed = false;
-  for (const auto& iv : list) {
-    if (rel_lt(iv.right, l)) {
-      out.push_back(iv);
-    } else if (rel_lt(r, iv.left)) {
-      if (!placed) out.push_back({l, r});
-      placed = true;
-      out.push_back(iv);
-    } else {
-      l = rel_lt(iv.left, l) ? iv.left : l;
-      r = rel_lt(r, iv.right) ? iv.right : r;
-    }
+  // In place (this runs for every SACK block): the intervals before [l, r) stay, those that
+  // touch it are folded into it, the rest follow.
+  std::size_t first = 0;
+  while (first < list.size() && rel_lt(list[first].right, l)) ++first;
+  std::size_t last = first;
+  while (last < list.size() && !rel_lt(r, list[last].left)) {
+    if (rel_lt(list[last].left, l)) l = list[last].left;
+    if (rel_lt(r, list[last].right)) r = list[last].right;
+    ++last;
   }
-  if (!placed) out.push_back({l, r});
-  if (out.size() > kMaxIntervals) out.erase(out.begin(), out.end() - kMaxIntervals);
-  list = std::move(out);
+  if (last > first) {
+    list[first] = {l, r};
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(first + 1),
+               list.begin() + static_cast<std::ptrdiff_t>(last));
+  } else {
+    list.insert(list.begin() + static_cast<std::ptrdiff_t>(first), Interval{l, r});
+  }
+  if (list.size() > kMaxIntervals) {
+    list.erase(list.begin(), list.end() - static_cast<std::ptrdiff_t>(kMaxIntervals));
+  }
 }
 
 double share(std::int64_t part, std::int64_t whole) {
