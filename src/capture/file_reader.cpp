@@ -20,7 +20,6 @@ FileReader::FileReader(int fd, std::size_t chunk) : fd_(fd), chunk_(chunk) {
       data_ = map_;
       end_ = map_size_;
       eof_ = true;  // all of it is "buffered"
-      populate_ahead();
     }
   }
 }
@@ -30,28 +29,15 @@ FileReader::~FileReader() {
   if (fd_ > 2) ::close(fd_);
 }
 
-void FileReader::populate_ahead() {
-#ifdef MADV_POPULATE_READ
-  // One call maps the next stretch's pages, instead of a page fault every few pages. Where the
-  // kernel does not know it, the faults happen as before.
-  std::size_t from = pos_;
-  if (from < map_size_) {
-    std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    from = from / page * page;
-    madvise(map_ + from, std::min(kReleaseStep, map_size_ - from), MADV_POPULATE_READ);
-  }
-#endif
-}
-
 void FileReader::release_behind() {
   // Keep a margin behind the cursor: the views handed out last must stay readable.
+  constexpr std::size_t kMargin = 4 << 20;
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   std::size_t upto = (pos_ - kMargin) / page * page;
   if (upto > released_) {
     madvise(map_ + released_, upto - released_, MADV_DONTNEED);
     released_ = upto;
   }
-  populate_ahead();
 }
 
 bool FileReader::ensure(std::size_t n) {

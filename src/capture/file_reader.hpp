@@ -39,9 +39,7 @@ class FileReader {
 
  private:
   static constexpr std::size_t kReleaseStep = 16 << 20;
-  static constexpr std::size_t kMargin = 4 << 20;  // kept mapped behind the cursor
   void release_behind();
-  void populate_ahead();
 
   int fd_;
   std::size_t chunk_;
