@@ -40,11 +40,6 @@ class ConnectionTable {
   [[nodiscard]] std::size_t live() const { return table_.size(); }
   [[nodiscard]] std::size_t retired() const { return tombstones_.size(); }
 
-  template <typename F>
-  void for_each(F&& f) {
-    for (auto& [key, conn] : table_) f(conn);
-  }
-
  private:
   struct Tombstone {
     std::uint32_t stream;

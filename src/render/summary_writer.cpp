@@ -86,10 +86,7 @@ void diagnosis_json(JsonBuilder& j, const Diagnosis& d) {
   j.key("server_to_client");
   time_json(j, d.dir[1]);
   j.end_object();
-  j.key("max_in_flight").begin_object();
-  j.key("client_to_server").value(d.dir[0].max_in_flight);
-  j.key("server_to_client").value(d.dir[1].max_in_flight);
-  j.end_object();
+  side_pair(j, "max_in_flight", d.dir[0].max_in_flight, d.dir[1].max_in_flight);
   j.key("sack").begin_object();
   for (int i = 0; i < 2; ++i) {
     const DirectionDiagnosis& x = d.dir[i];

@@ -135,7 +135,6 @@ struct ConnectionRecord {
   std::vector<Turn> turns;  // the first kMaxTurns
   std::uint64_t turns_total = 0;
   std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
-  std::uint64_t rtt_samples = 0;
   std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
   Diagnosis diagnosis;
 

@@ -205,7 +205,6 @@ void DiagnosisTracker::add(const Segment& s, const Verdict& v, std::int64_t ts) 
   if (s.payload_len > 0 && !keep_alive) {
     if (!mine.started) {
       mine.started = true;
-      mine.first_data_ns = ts;
       mine.out.carried_data = true;
       mine.out.first_data_ns = ts;
       if (mine.last_from_peer_ns == 0) mine.last_from_peer_ns = ts;

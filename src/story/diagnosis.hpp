@@ -81,7 +81,6 @@ class DiagnosisTracker {
   };
   struct Flow {
     bool started = false;
-    std::int64_t first_data_ns = 0;
     std::uint32_t next = 0;  // highest relative sequence end sent
     std::uint32_t una = 0;   // highest relative ACK from the peer
     bool una_known = false;

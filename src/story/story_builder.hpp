@@ -21,7 +21,6 @@ class StoryBuilder {
   // The records of the streams not yet taken, in stream order. The builder is empty afterwards.
   std::vector<ConnectionRecord> finish();
   [[nodiscard]] std::uint64_t frames_after_end() const { return frames_after_end_; }
-  [[nodiscard]] std::size_t live_connections() const { return trackers_.size(); }
 
  private:
   // A segment sent and not yet acknowledged, by relative sequence (retransmission episodes).

@@ -47,13 +47,6 @@ for name in "$@"; do
   if [ $rc -ne 0 ]; then
     echo "$name: scenario failed (exit $rc)" >&2; exit $rc
   fi
-  tshark -n -r "$out/$name.pcap" -Y tcp -T fields -E header=y -E separator=/t \
-    -e frame.number -e frame.time_epoch -e tcp.stream -e tcp.flags.str -e tcp.seq -e tcp.ack -e tcp.len \
-    -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission -e tcp.analysis.spurious_retransmission \
-    -e tcp.analysis.out_of_order -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
-    -e tcp.analysis.duplicate_ack -e tcp.analysis.zero_window -e tcp.analysis.zero_window_probe \
-    -e tcp.analysis.zero_window_probe_ack -e tcp.analysis.window_full -e tcp.analysis.window_update \
-    -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack -e tcp.analysis.rto -e tcp.analysis.ack_rtt \
-    >"$out/$name.tshark.tsv" 2>/dev/null
+  "$here/../support/tshark_fields.sh" "$out/$name.pcap" >"$out/$name.tshark.tsv"
   echo "$name: $(tcpdump -r "$out/$name.pcap" 2>/dev/null | wc -l) packets; $(cat "$out/$name.truth.json")"
 done
