@@ -21,7 +21,10 @@ int run_frames(const FramesOptions& options, const RunContext& ctx) {
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
-  if (!headed && result.account.frames_read + (result.exit_status == kExitOk) > 0) writer.header();
+  if (result.account.frames_read + (result.exit_status == kExitOk) > 0) {
+    if (!headed) writer.header();
+    if (options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
+  }
   out.flush();
   if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;  // reader went away: quietly
   if (!options.quiet && result.exit_status != kExitUsage) {

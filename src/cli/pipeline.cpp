@@ -11,6 +11,7 @@
 
 #include "capture/bpf_filter.hpp"
 #include "capture/capture_file.hpp"
+#include "render/json.hpp"
 
 namespace tcplens {
 
@@ -89,6 +90,39 @@ std::string account_line(const ReadAccount& a) {
   return line;
 }
 
+void append_account_json(std::string& out, const ReadAccount& a) {
+  JsonBuilder j(out);
+  j.begin_object().key("account").begin_object();
+  j.key("frames_read").value(a.frames_read);
+  j.key("tcp_analysed").value(a.tcp_analysed);
+  j.key("skipped").value(a.frames_read - a.tcp_analysed);
+  j.key("skipped_by_reason").begin_object();
+  for (std::size_t i = 1; i < a.skipped.size(); ++i) {
+    if (a.skipped[i] != 0) j.key(to_string(static_cast<SkipReason>(i))).value(a.skipped[i]);
+  }
+  j.end_object();
+  j.key("interrupted").value(a.interrupted);
+  j.key("kernel");
+  if (a.have_live_stats) {
+    j.begin_object().key("received").value(a.live_received);
+    j.key("dropped").value(a.live_dropped).end_object();
+  } else {
+    j.null();
+  }
+  j.key("errors").begin_array();
+  for (const InputError& e : a.errors) {
+    j.begin_object().key("file").value(e.file).key("reason").value(e.reason).key("offset");
+    if (e.offset >= 0) {
+      j.value(e.offset);
+    } else {
+      j.null();
+    }
+    j.end_object();
+  }
+  j.end_array().end_object().end_object();
+  out += '\n';
+}
+
 RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const FrameSink& sink,
                        const RunContext& ctx) {
   auto analyse = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
@@ -112,6 +146,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     auto src = LiveCapture::open(options, error);
     if (!src) {
       report_error(in.interface, error, -1);
+      result.account.errors.push_back({in.interface, error, -1});
       result.exit_status = kExitUnreadable;
       return result;
     }
@@ -122,6 +157,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     auto src = open_input(path, in.text, error);
     if (!src) {
       report_error(path, error, -1);
+      result.account.errors.push_back({path, error, -1});
       any_open_failed = true;
       continue;
     }
@@ -186,6 +222,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   }
   for (const auto& f : merged.failed()) {
     report_error(f.name, f.reason, f.offset);
+    acct.errors.push_back({f.name, f.reason, f.offset});
     result.exit_status = kExitDamaged;
   }
   if (result.exit_status == kExitOk && any_open_failed) result.exit_status = kExitUnreadable;

@@ -26,6 +26,13 @@ struct InputOptions {
   TextOptions text;         // for tcpdump text inputs
 };
 
+// An input that could not be opened, or failed part-way (offset: where, or -1).
+struct InputError {
+  std::string file;
+  std::string reason;
+  std::int64_t offset = -1;
+};
+
 struct ReadAccount {
   std::uint64_t frames_read = 0;
   std::uint64_t tcp_analysed = 0;
@@ -34,6 +41,7 @@ struct ReadAccount {
   bool have_live_stats = false;
   std::uint64_t live_received = 0;
   std::uint64_t live_dropped = 0;
+  std::vector<InputError> errors;
 };
 
 struct AnalysedFrame {
@@ -79,5 +87,8 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
 
 // "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
 std::string account_line(const ReadAccount& account);
+
+// The same account as the last line of a JSON Lines output: {"account":{…}} (docs/account-json.md).
+void append_account_json(std::string& out, const ReadAccount& account);
 
 }  // namespace tcplens

@@ -154,9 +154,11 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
     return !out.closed();
   };
   RunResult result = read_segments(options.input, sink, ctx);
-  if (result.account.frames_read + (result.exit_status == kExitOk) > 0) header();
+  const bool any = result.account.frames_read + (result.exit_status == kExitOk) > 0;
+  if (any) header();
   if (!batches[filling].empty()) hand_over();
   if (in_flight) pool.collect(out.raw());
+  if (any && options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
   out.flush();
   if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
   if (!options.quiet && result.exit_status != kExitUsage) {

@@ -68,6 +68,7 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   }
   RunResult result = stream_records(options.input, ctx, emit, on_end);
   if (nothing_read(result)) return result.exit_status;
+  if (options.json) append_account_json(out.raw(), result.account);
   if (!live && !options.json) {
     append_summary_table(out.raw(), {});
     std::stable_partition(rows.begin(), rows.end(), [](const auto& r) { return r.first; });

@@ -42,6 +42,30 @@ check "bad filter: one line" test "$(wc -l <"$dir/err")" -eq 1
 check "account line" grep -Eq '^tcplens: 360 frames read, 340 TCP frames analysed, 20 skipped \(not TCP [0-9]+(, not IP [0-9]+)?\)$' "$dir/err"
 "$tcplens" frames --quiet "$seed" >/dev/null 2>"$dir/err"
 check "--quiet prints nothing" test ! -s "$dir/err"
+# The JSON outputs end with the same account as their last line, the records before it.
+account_is() {  # account_is JSONL FRAMES ANALYSED REASONS_JSON ERRORS_JSON
+  python3 - "$@" <<'PY'
+import json, sys
+path, frames, analysed, reasons, errors = sys.argv[1:]
+lines = [json.loads(l) for l in open(path)]
+acct = lines[-1]["account"]
+assert all("account" not in l for l in lines[:-1])
+assert acct["frames_read"] == int(frames) and acct["tcp_analysed"] == int(analysed), acct
+assert acct["skipped"] == sum(acct["skipped_by_reason"].values()) == int(frames) - int(analysed)
+assert acct["skipped_by_reason"] == json.loads(reasons), acct
+assert [(e["reason"], e["offset"]) for e in acct["errors"]] == [tuple(e) for e in json.loads(errors)]
+assert acct["interrupted"] is False and acct["kernel"] is None
+PY
+}
+email=$shared/real/email_troubles.pcap
+reasons=$("$tcplens" frames "$email" 2>&1 >/dev/null | python3 -c '
+import re, sys, json
+m = re.search(r"\((.*)\)", sys.stdin.read())
+print(json.dumps({k: int(v) for k, v in (p.rsplit(" ", 1) for p in m.group(1).split(", "))}))')
+for how in "frames --format json" "frames --threads 2 --format json" "summary --json"; do
+  "$tcplens" $how -q "$email" >"$dir/acct.jsonl"
+  check "$how: account as the last line" account_is "$dir/acct.jsonl" 360 340 "$reasons" '[]'
+done
 
 # Bad inputs: one line naming the file, exit 1 when nothing could be read.
 : >"$dir/empty.pcap"
@@ -65,6 +89,10 @@ head -c $((size - 30)) "$seed" >"$dir/cut.pcap"
 check "cut capture: exit 3" test $rc -eq 3
 check "cut capture: rows before the damage" test "$(($(wc -l <"$dir/cut.tsv") - 1))" -eq 21
 check "cut capture: offset named" grep -q "cut.pcap: capture cut short in a record.*at byte offset [0-9]" "$dir/err"
+offset=$(sed -n 's/.*at byte offset \([0-9]*\).*/\1/p' "$dir/err")
+"$tcplens" summary --json -q "$dir/cut.pcap" >"$dir/cut.jsonl"
+check "cut capture: the error and its offset in the JSON account" account_is "$dir/cut.jsonl" 21 21 \
+  '{}' "[[\"$(sed -n 's/.*cut.pcap: \(.*\) (at byte.*/\1/p' "$dir/err")\", $offset]]"
 
 # tcpdump text: the seed's two blocks, merged, analysed directly and after `convert`, agree with
 # tshark's analysis of the converted capture.

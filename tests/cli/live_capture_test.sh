@@ -86,6 +86,11 @@ wait $cap
 python3 - "$dir/sum.jsonl" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
+# The last line is the frame account: Ctrl-C and libpcap's kernel counters are in it.
+acct = recs.pop()["account"]
+assert acct["interrupted"] is True, acct
+assert acct["frames_read"] == acct["tcp_analysed"] + acct["skipped"] > 0, acct
+assert acct["kernel"]["received"] >= acct["frames_read"] and acct["kernel"]["dropped"] == 0, acct
 assert [r["state"] for r in recs] == ["closed", "open"], [r["state"] for r in recs]
 assert recs[0]["bytes"] == {"client_to_server": 3, "server_to_client": 2}, recs[0]["bytes"]
 PY
