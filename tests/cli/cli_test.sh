@@ -143,6 +143,38 @@ done
 "$tcplens" frames --threads 2 "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "--threads 2 into a closed pipe: exit 0, quietly" bash -c "test $rc -eq 0 && test ! -s '$dir/err'"
 
+# Ctrl-C during a file read: tcplens is held in the middle of the file by a reader that opens the
+# pipe but does not read yet (the first 1 MiB of JSON fills the pipe; with --threads, the first
+# batch's rows while the reader has the second batch in hand); SIGINT, then the reader drains.
+# What was analysed so far is written whole, ending with the account, and exit 0.
+ftp=$shared/real/ftp_crack.pcap  # 19 731 frames: more than two batches of --threads
+"$tcplens" frames -q --format json "$ftp" | tail -1 >"$dir/all.json"
+for threads in 1 2; do
+  rm -f "$dir/fifo"; mkfifo "$dir/fifo"
+  "$tcplens" frames --threads $threads --format json "$ftp" >"$dir/fifo" 2>"$dir/int.err" &
+  pid=$!
+  exec 3<"$dir/fifo"
+  sleep 0.5
+  kill -INT $pid
+  cat <&3 >"$dir/int.jsonl"
+  exec 3<&-
+  wait $pid; rc=$?
+  check "Ctrl-C during a file read (--threads $threads): exit 0, account says interrupted" \
+    bash -c "test $rc -eq 0 && grep -q '; interrupted\$' '$dir/int.err'"
+  check "Ctrl-C during a file read (--threads $threads): whole rows up to the stop, then the account" \
+    python3 - "$dir/int.jsonl" "$dir/all.json" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+acct = lines.pop()["account"]
+whole = json.load(open(sys.argv[2]))["account"]
+numbers = [l["frame.number"] for l in lines]
+assert acct["interrupted"] is True, acct
+assert 0 < acct["tcp_analysed"] == len(lines) < whole["tcp_analysed"], (acct, whole)
+assert acct["frames_read"] < whole["frames_read"], (acct, whole)
+assert numbers == sorted(numbers) and numbers[-1] <= acct["frames_read"], "rows out of order"
+PY
+done
+
 # Output into a closed pipe ends at once and quietly.
 "$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "closed pipe: exit 0" test "$rc" -eq 0
