@@ -171,6 +171,7 @@ ReadStatus CaptureFile::next_pcap(RawFrame& frame) {
   frame.link_type = pcap_interface_.link_type;
   frame.bytes = reader_.view(16 + std::size_t{caplen}).subspan(16);
   reader_.consume(16 + std::size_t{caplen});
+  reader_.prefetch();
   return ReadStatus::frame;
 }
 

@@ -31,6 +31,15 @@ class FileReader {
     offset_ += n;
     if (map_ != nullptr && pos_ >= released_ + kReleaseStep) release_behind();
   }
+  // Asks the CPU to start loading the two cache lines at the cursor: the next record's header
+  // and the packet headers after it, fetched while the current frame is analysed (frames of a
+  // bulk transfer are 1.5 KB apart, beyond what the hardware prefetcher follows across pages).
+  void prefetch() const {
+    if (available() >= 128) {
+      __builtin_prefetch(data_ + pos_);
+      __builtin_prefetch(data_ + pos_ + 64);
+    }
+  }
   // Skips n bytes, reading through them if they are not buffered. False if the file ends first.
   bool skip(std::size_t n);
   // File offset of the cursor.

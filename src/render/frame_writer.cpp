@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 #include <string_view>
 
 namespace tcplens {
@@ -34,47 +35,80 @@ constexpr std::array<FlagColumn, 14> kFlagColumns{{
     {"keep_alive_ack", analysis_flag::keep_alive_ack, "1"},
 }};
 
-void append_uint(std::string& out, std::uint64_t v) {
-  char buf[24];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  out.append(p, static_cast<std::size_t>(end - p));
-}
+// Rows are written through a cursor into a buffer on the stack, then appended to the output in
+// one go: a character at a time into a std::string costs a capacity check each.
+struct Cursor {
+  char* p;
+
+  void put(std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  void put(char c) { *p++ = c; }
+  void uint(std::uint64_t v) {
+    char tmp[20];
+    char* end = tmp + sizeof tmp;
+    char* q = end;
+    do {
+      *--q = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    put(std::string_view(q, static_cast<std::size_t>(end - q)));
+  }
+  void seconds(std::int64_t ns) {
+    std::uint64_t mag;
+    if (ns < 0) {
+      put('-');
+      mag = static_cast<std::uint64_t>(-(ns + 1)) + 1;
+    } else {
+      mag = static_cast<std::uint64_t>(ns);
+    }
+    uint(mag / 1'000'000'000);
+    put('.');
+    std::uint64_t frac = mag % 1'000'000'000;
+    for (int i = 8; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    p += 9;
+  }
+  void flags_str(std::uint16_t flags) {
+    static constexpr char kLetters[] = "RRRNCEUAPRSF";
+    for (int i = 0; i < 12; ++i) {
+      if (flags & (1u << (11 - i))) {
+        put(kLetters[i]);
+      } else {
+        put("\xc2\xb7");  // U+00B7 MIDDLE DOT
+      }
+    }
+  }
+};
+
+// Longer than the longest row: a JSON row is at most about 930 bytes (20-digit numbers, every
+// flag name, both times).
+constexpr std::size_t kMaxRow = 1536;
 
 }  // namespace
 
 void append_flags_str(std::string& out, std::uint16_t flags) {
-  static constexpr char kLetters[] = "RRRNCEUAPRSF";
-  for (int i = 0; i < 12; ++i) {
-    if (flags & (1u << (11 - i))) {
-      out.push_back(kLetters[i]);
-    } else {
-      out.append("\xc2\xb7");  // U+00B7 MIDDLE DOT
-    }
-  }
+  char buf[24];
+  Cursor c{buf};
+  c.flags_str(flags);
+  out.append(buf, c.p);
 }
 
 void append_seconds(std::string& out, std::int64_t ns) {
-  std::uint64_t mag;
-  if (ns < 0) {
-    out.push_back('-');
-    mag = static_cast<std::uint64_t>(-(ns + 1)) + 1;
-  } else {
-    mag = static_cast<std::uint64_t>(ns);
-  }
-  append_uint(out, mag / 1'000'000'000);
-  out.push_back('.');
-  std::uint64_t frac = mag % 1'000'000'000;
-  char digits[9];
-  for (int i = 8; i >= 0; --i) {
-    digits[i] = static_cast<char>('0' + frac % 10);
-    frac /= 10;
-  }
-  out.append(digits, 9);
+  char buf[32];
+  Cursor c{buf};
+  c.seconds(ns);
+  out.append(buf, c.p);
+}
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[20];
+  Cursor c{buf};
+  c.uint(v);
+  out.append(buf, c.p);
 }
 
 void FrameWriter::header() {
@@ -99,68 +133,86 @@ void FrameWriter::row(const FrameRow& row) {
   out_.maybe_flush();
 }
 
-void append_tsv_row(std::string& o, const FrameRow& r) {
+void append_tsv_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   const Verdict& v = *r.verdict;
-  append_uint(o, r.number);
-  o.push_back('\t');
-  append_seconds(o, r.ts_ns);
-  o.push_back('\t');
-  append_uint(o, v.stream);
-  o.push_back('\t');
-  append_flags_str(o, r.segment->flags);
-  o.push_back('\t');
-  append_uint(o, v.rel_seq);
-  o.push_back('\t');
-  append_uint(o, v.rel_ack);
-  o.push_back('\t');
-  append_uint(o, r.segment->payload_len);
+  char buf[kMaxRow];
+  Cursor c{buf};
+  c.uint(r.number);
+  c.put('\t');
+  c.seconds(r.ts_ns);
+  c.put('\t');
+  const char* stream_at = c.p;
+  c.uint(v.stream);
+  const char* stream_end = c.p;
+  c.put('\t');
+  c.flags_str(r.segment->flags);
+  c.put('\t');
+  c.uint(v.rel_seq);
+  c.put('\t');
+  c.uint(v.rel_ack);
+  c.put('\t');
+  c.uint(r.segment->payload_len);
   const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
-    o.push_back('\t');
-    if (shown & col.mask) o.append(col.cell);
+    c.put('\t');
+    if (shown & col.mask) c.put(col.cell);
   }
-  o.push_back('\t');
-  if (v.has_rto && !v.analysis_hidden) append_seconds(o, v.rto_ns);
-  o.push_back('\t');
-  if (v.has_ack_rtt && !v.analysis_hidden) append_seconds(o, v.ack_rtt_ns);
-  o.push_back('\n');
+  c.put('\t');
+  if (v.has_rto && !v.analysis_hidden) c.seconds(v.rto_ns);
+  c.put('\t');
+  if (v.has_ack_rtt && !v.analysis_hidden) c.seconds(v.ack_rtt_ns);
+  c.put('\n');
+  if (digits != nullptr) {
+    digits->begin = o.size() + static_cast<std::size_t>(stream_at - buf);
+    digits->end = o.size() + static_cast<std::size_t>(stream_end - buf);
+  }
+  o.append(buf, c.p);
 }
 
-void append_json_row(std::string& o, const FrameRow& r) {
+void append_json_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   const Verdict& v = *r.verdict;
-  o.append("{\"frame.number\":");
-  append_uint(o, r.number);
-  o.append(",\"frame.time_epoch\":");
-  append_seconds(o, r.ts_ns);
-  o.append(",\"tcp.stream\":");
-  append_uint(o, v.stream);
-  o.append(",\"tcp.flags.str\":\"");
-  append_flags_str(o, r.segment->flags);
-  o.append("\",\"tcp.seq\":");
-  append_uint(o, v.rel_seq);
-  o.append(",\"tcp.ack\":");
-  append_uint(o, v.rel_ack);
-  o.append(",\"tcp.len\":");
-  append_uint(o, r.segment->payload_len);
+  char buf[kMaxRow];
+  Cursor c{buf};
+  c.put("{\"frame.number\":");
+  c.uint(r.number);
+  c.put(",\"frame.time_epoch\":");
+  c.seconds(r.ts_ns);
+  c.put(",\"tcp.stream\":");
+  const char* stream_at = c.p;
+  c.uint(v.stream);
+  const char* stream_end = c.p;
+  c.put(",\"tcp.flags.str\":\"");
+  c.flags_str(r.segment->flags);
+  c.put("\",\"tcp.seq\":");
+  c.uint(v.rel_seq);
+  c.put(",\"tcp.ack\":");
+  c.uint(v.rel_ack);
+  c.put(",\"tcp.len\":");
+  c.uint(r.segment->payload_len);
   const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
-    o.append(",\"tcp.analysis.");
-    o.append(col.name);
-    o.append((shown & col.mask) ? "\":true" : "\":false");
+    c.put(",\"tcp.analysis.");
+    c.put(col.name);
+    c.put((shown & col.mask) ? std::string_view("\":true") : std::string_view("\":false"));
   }
-  o.append(",\"tcp.analysis.rto\":");
+  c.put(",\"tcp.analysis.rto\":");
   if (v.has_rto && !v.analysis_hidden) {
-    append_seconds(o, v.rto_ns);
+    c.seconds(v.rto_ns);
   } else {
-    o.append("null");
+    c.put("null");
   }
-  o.append(",\"tcp.analysis.ack_rtt\":");
+  c.put(",\"tcp.analysis.ack_rtt\":");
   if (v.has_ack_rtt && !v.analysis_hidden) {
-    append_seconds(o, v.ack_rtt_ns);
+    c.seconds(v.ack_rtt_ns);
   } else {
-    o.append("null");
+    c.put("null");
   }
-  o.append("}\n");
+  c.put("}\n");
+  if (digits != nullptr) {
+    digits->begin = o.size() + static_cast<std::size_t>(stream_at - buf);
+    digits->end = o.size() + static_cast<std::size_t>(stream_end - buf);
+  }
+  o.append(buf, c.p);
 }
 
 }  // namespace tcplens
