@@ -1,6 +1,5 @@
 #include "analysis/tcp_analyzer.hpp"
 
-#include "flow/stream_numbering.hpp"
 
 namespace tcplens {
 
@@ -30,21 +29,20 @@ std::uint64_t gap(std::int64_t now, std::int64_t then) {
 
 // The stream of a frame (docs/analysis.md, "Streams"): a pure SYN whose ISN differs from the
 // one its direction already has opens a new stream on the same 4-tuple; nothing else does.
-Connection& select_connection(ConnectionTable& table, const Segment& s, Verdict& v,
-                              std::optional<std::uint32_t> stream) {
+Connection& select_connection(ConnectionTable& table, const Segment& s, Verdict& v) {
   FlowKey key = FlowKey::of(s);
   Connection* c = table.find(key);
   if (c == nullptr) c = table.revive(key);
   if (c == nullptr) {
     v.new_stream = true;
-    return table.open(key, s, stream);
+    return table.open(key, s);
   }
   if ((s.flags & kSynAck) == tcp_flag::syn) {
     Direction& fwd = c->dir[c->direction_of(s)];
     if (syn_starts_new_stream(s, fwd.base_set, fwd.base_seq)) {
       v.new_stream = true;
       v.flags |= reused_ports;
-      return table.open(key, s, stream);
+      return table.open(key, s);
     }
     // The same SYN again: forget segments beyond the contiguous data (tshark issue 17616).
     if (fwd.base_set) fwd.nextseq = fwd.maxseqtobeacked;
@@ -174,10 +172,9 @@ void check_retransmission(const Segment& s, std::int64_t now, const Connection& 
 
 }  // namespace
 
-Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t frame,
-                             std::optional<std::uint32_t> stream) {
+Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t frame) {
   Verdict v;
-  Connection& c = select_connection(table_, s, v, stream);
+  Connection& c = select_connection(table_, s, v);
   v.connection = &c;
   v.stream = c.stream;
   v.direction = c.direction_of(s);

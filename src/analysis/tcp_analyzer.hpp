@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 
 #include "analysis/verdict.hpp"
 #include "decode/segment.hpp"
@@ -13,10 +12,8 @@ namespace tcplens {
 
 class TcpAnalyzer {
  public:
-  // Analyses one TCP segment; `frame` is its frame number in the input (1-based). `stream`,
-  // when given, is the stream number a StreamNumbering assigned (sharded analysis).
-  Verdict analyze(const Segment& segment, std::int64_t ts_ns, std::uint64_t frame,
-                  std::optional<std::uint32_t> stream = {});
+  // Analyses one TCP segment; `frame` is its frame number in the input (1-based).
+  Verdict analyze(const Segment& segment, std::int64_t ts_ns, std::uint64_t frame);
 
   [[nodiscard]] ConnectionTable& connections() { return table_; }
   // Forgets an ended connection's analysis state (only stream numbering survives). Frames of it

@@ -69,12 +69,11 @@ Connection* ConnectionTable::revive(const FlowKey& key) {
   return &c;
 }
 
-Connection& ConnectionTable::open(const FlowKey& key, const Segment& s,
-                                  std::optional<std::uint32_t> stream) {
+Connection& ConnectionTable::open(const FlowKey& key, const Segment& s) {
   tombstones_.erase(key);
   Connection& c = table_[key];
   c = Connection{};
-  c.stream = stream ? *stream : next_stream_++;
+  c.stream = next_stream_++;
   c.first = Endpoint{s.src, s.src_port};
   c.second = Endpoint{s.dst, s.dst_port};
   return c;

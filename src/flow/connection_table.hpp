@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <unordered_map>
 
 #include "flow/connection.hpp"
@@ -22,13 +21,20 @@ struct FlowKeyHash {
   std::size_t operator()(const FlowKey& k) const noexcept;
 };
 
+// The one rule for a new stream on a 4-tuple already seen: a pure SYN whose ISN differs from the
+// base its direction already has (tshark 4.0 has no other).
+inline bool syn_starts_new_stream(const Segment& s, bool base_set, std::uint32_t base_seq) {
+  return (s.flags & (tcp_flag::syn | tcp_flag::ack)) == tcp_flag::syn && base_set &&
+         s.seq != base_seq;
+}
+
 class ConnectionTable {
  public:
   // The current connection of the segment's 4-tuple, or nullptr.
   Connection* find(const FlowKey& key);
-  // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src. The
-  // stream index is the next one, or `stream` when the numbering is done elsewhere (shards).
-  Connection& open(const FlowKey& key, const Segment& s, std::optional<std::uint32_t> stream = {});
+  // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src, with
+  // the next stream index.
+  Connection& open(const FlowKey& key, const Segment& s);
   // Releases an ended connection's state, keeping in constant space what stream numbering
   // needs: its stream index, endpoints and base sequence numbers.
   void retire(const Connection& c);
