@@ -66,7 +66,7 @@ std::size_t parse_time(std::string_view s, std::int64_t date_s, std::int64_t& ts
   }
   std::string_view t = s.substr(pos);
   if (t.size() < 9 || t[2] != ':' || t[5] != ':' || t[8] != '.') return 0;
-  int h, m, sec;
+  unsigned h, m, sec;  // unsigned: from_chars takes no sign
   if (!to_number(t.substr(0, 2), h) || !to_number(t.substr(3, 2), m) ||
       !to_number(t.substr(6, 2), sec) || h > 23 || m > 59 || sec > 60)
     return 0;
@@ -77,7 +77,7 @@ std::size_t parse_time(std::string_view s, std::int64_t date_s, std::int64_t& ts
   std::int64_t ns = 0;
   to_number(frac, ns);
   for (std::size_t i = frac.size(); i < 9; ++i) ns *= 10;
-  ts_ns = ((day + h * 3600 + m * 60 + sec) * 1'000'000'000) + ns;
+  ts_ns = ((day + h * 3600 + m * 60 + sec) * 1'000'000'000) + ns;  // in range: see parse_date
   return pos + end;
 }
 
@@ -334,12 +334,15 @@ class SequenceBases {
 }  // namespace
 
 bool parse_date(const std::string& text, std::int64_t& epoch_s) {
-  int y, m, d;
+  unsigned uy, m, d;  // unsigned: from_chars takes no sign
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  if (!to_number(std::string_view(text).substr(0, 4), y) ||
+  if (!to_number(std::string_view(text).substr(0, 4), uy) ||
       !to_number(std::string_view(text).substr(5, 2), m) ||
       !to_number(std::string_view(text).substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31)
     return false;
+  // Capture times lie after 1970; nanoseconds since then fit in int64_t until April 2262.
+  if (uy < 1970 || uy > 2261) return false;
+  int y = static_cast<int>(uy);
   // Days from the civil date (Howard Hinnant's algorithm).
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;

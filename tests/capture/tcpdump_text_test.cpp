@@ -100,6 +100,28 @@ TEST(TcpdumpText, Dates) {
   EXPECT_EQ(s, 1527811200);
   EXPECT_FALSE(parse_date("2018-13-01", s));
   EXPECT_FALSE(parse_date("yesterday", s));
+  ASSERT_TRUE(parse_date("2261-12-31", s));
+  EXPECT_EQ(s, 9'214'560'000);
+  // Years whose nanoseconds overflow int64_t, or signed: not dates (tcpdump_text_fuzzer found
+  // "-102-10-10" multiplied past the range).
+  EXPECT_FALSE(parse_date("2262-05-01", s));
+  EXPECT_FALSE(parse_date("9999-01-01", s));
+  EXPECT_FALSE(parse_date("-102-10-10", s));
+  EXPECT_FALSE(parse_date("+970-01-01", s));
+  EXPECT_FALSE(parse_date("1969-12-31", s));
+}
+
+TEST(TcpdumpText, LineWithAnAbsurdDateIsNotAPacket) {
+  // The fuzzer's finding, reduced: a date far before 1970 overflowed the timestamp; now the
+  // line does not parse as a packet, and the one after it does.
+  auto segs = segments(
+      "-102-10-10 20:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
+      "length 0\n"
+      "2024-10-10 -1:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
+      "length 0\n"
+      "2024-10-10 20:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
+      "length 0\n");
+  EXPECT_EQ(segs.size(), 1u);
 }
 
 }  // namespace
