@@ -20,13 +20,33 @@ FileReader::FileReader(int fd, std::size_t chunk) : fd_(fd), chunk_(chunk) {
       data_ = map_;
       end_ = map_size_;
       eof_ = true;  // all of it is "buffered"
+      if (map_size_ >= kWarmFrom) {
+        warmer_ = std::make_unique<PageWarmer>(map_, map_size_);
+        warmer_->advance(0);
+        next_step_ = kWarmStep;
+      } else {
+        next_step_ = kReleaseStep;
+      }
     }
   }
 }
 
 FileReader::~FileReader() {
+  warmer_.reset();  // its thread touches the mapping: stopped first
   if (map_ != nullptr) munmap(map_, map_size_);
   if (fd_ > 2) ::close(fd_);
+}
+
+void FileReader::step() {
+  if (map_ == nullptr) {
+    next_step_ = SIZE_MAX;  // read into the buffer: nothing to hand back
+  } else if (warmer_) {
+    warmer_->advance(pos_);
+    next_step_ = pos_ + kWarmStep;
+  } else {
+    release_behind();
+    next_step_ = released_ + kReleaseStep;
+  }
 }
 
 void FileReader::release_behind() {

@@ -6,8 +6,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
+
+#include "capture/page_warmer.hpp"
 
 namespace tcplens {
 
@@ -29,7 +32,7 @@ class FileReader {
   void consume(std::size_t n) {
     pos_ += n;
     offset_ += n;
-    if (map_ != nullptr && pos_ >= released_ + kReleaseStep) release_behind();
+    if (pos_ >= next_step_) step();
   }
   // Asks the CPU to start loading the two cache lines at the cursor: the next record's header
   // and the packet headers after it, fetched while the current frame is analysed (frames of a
@@ -48,6 +51,10 @@ class FileReader {
 
  private:
   static constexpr std::size_t kReleaseStep = 16 << 20;
+  // A mapping this large gets a PageWarmer; the reader tells it where it is every kWarmStep.
+  static constexpr std::size_t kWarmFrom = 64 << 20;
+  static constexpr std::size_t kWarmStep = 4 << 20;
+  void step();
   void release_behind();
 
   int fd_;
@@ -57,6 +64,8 @@ class FileReader {
   std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
   std::size_t released_ = 0;  // the mapping's bytes before this were handed back
+  std::size_t next_step_ = SIZE_MAX;  // where consume() next calls step()
+  std::unique_ptr<PageWarmer> warmer_;
   std::size_t pos_ = 0;
   std::size_t end_ = 0;
   std::int64_t offset_ = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "capture/capture_file.hpp"
@@ -252,6 +253,54 @@ TEST(CaptureFile, SmallReadChunksReadTheSameFrames) {
     EXPECT_EQ(st, ReadStatus::end) << "chunk " << chunk << ": " << file->error();
     EXPECT_EQ(n, 21u) << "chunk " << chunk;
   }
+}
+
+TEST(PcapFile, LargeMappedFileReadsEveryByteWhileItsPagesAreWarmedAndReleased) {
+  // Over 64 MiB: the mapping gets a PageWarmer thread faulting pages in ahead of the cursor and
+  // handing back those behind it. Every frame must still read back exactly as written, and a
+  // record cut at the very end must be reported at its offset.
+  TempDir dir;
+  constexpr std::size_t kFrames = 76'000;
+  constexpr std::uint32_t kLen = 1000;
+  std::string path = dir.path() + "/large.pcap";
+  {
+    std::FILE* out = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(out, nullptr);
+    const std::uint32_t global[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
+    std::fwrite(global, sizeof global, 1, out);
+    std::vector<std::uint64_t> body(kLen / 8);
+    for (std::uint32_t i = 0; i < kFrames; ++i) {
+      const std::uint32_t record[4] = {1'700'000'000 + i / 1000, i % 1000, kLen, kLen};
+      std::fwrite(record, sizeof record, 1, out);
+      std::fill(body.begin(), body.end(), std::uint64_t{i} * 0x9e3779b97f4a7c15ULL);
+      std::fwrite(body.data(), kLen, 1, out);
+    }
+    const std::uint32_t cut[4] = {1'800'000'000, 0, kLen, kLen};  // its bytes never come
+    std::fwrite(cut, sizeof cut, 1, out);
+    std::fclose(out);
+  }
+  ASSERT_GT(std::filesystem::file_size(path), std::size_t{64} << 20);
+  std::string error;
+  auto file = CaptureFile::open(path, error);
+  ASSERT_TRUE(file) << error;
+  RawFrame f;
+  std::uint32_t n = 0;
+  std::size_t wrong = 0;
+  ReadStatus st;
+  while ((st = file->next(f)) == ReadStatus::frame) {
+    std::uint64_t want = std::uint64_t{n} * 0x9e3779b97f4a7c15ULL;
+    for (std::size_t at = 0; at + 8 <= f.bytes.size(); at += 8) {
+      std::uint64_t got;
+      std::memcpy(&got, f.bytes.data() + at, 8);
+      wrong += got != want;
+    }
+    wrong += f.bytes.size() != kLen;
+    ++n;
+  }
+  EXPECT_EQ(n, kFrames);
+  EXPECT_EQ(wrong, 0u);
+  EXPECT_EQ(st, ReadStatus::error);
+  EXPECT_EQ(file->error_offset(), static_cast<std::int64_t>(24 + kFrames * (16 + kLen)));
 }
 
 TEST(PcapFile, BadInputs) {
