@@ -111,17 +111,23 @@ TEST(TcpdumpText, Dates) {
   EXPECT_FALSE(parse_date("1969-12-31", s));
 }
 
-TEST(TcpdumpText, LineWithAnAbsurdDateIsNotAPacket) {
-  // The fuzzer's finding, reduced: a date far before 1970 overflowed the timestamp; now the
-  // line does not parse as a packet, and the one after it does.
+TEST(TcpdumpText, AbsurdDatesAndSignedHoursAreNotTimestamps) {
+  // The fuzzer's finding, reduced: a date far before 1970 overflowed the timestamp. Now it is
+  // not a date: the time after it is read as a time of the default day (the date is text before
+  // the time, as in notes). A signed hour is no time at all: that line is not a packet.
+  std::vector<std::int64_t> times;
   auto segs = segments(
       "-102-10-10 20:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
       "length 0\n"
       "2024-10-10 -1:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
       "length 0\n"
       "2024-10-10 20:55:11.960416 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1, win 1, "
-      "length 0\n");
-  EXPECT_EQ(segs.size(), 1u);
+      "length 0\n",
+      &times);
+  ASSERT_EQ(segs.size(), 2u);
+  const std::int64_t clock = (20 * 3600 + 55 * 60 + 11) * 1'000'000'000LL + 960'416'000;
+  EXPECT_EQ(times[0], clock);
+  EXPECT_EQ(times[1], 1'728'518'400 * 1'000'000'000LL + clock);
 }
 
 }  // namespace
