@@ -4,7 +4,7 @@
 // a SeriesCollector and per-stream LadderWriters. Every record is then rendered as summary JSON,
 // told by explain() in one language and drawn by render_graph in one of its three kinds for one
 // direction (chosen by the input's size and the record's index); finally render_report gets all
-// the records, as `tcplens report` fills it (three of them in detail).
+// the records, as `tcplens report` fills it (three of them in detail), for one input in four.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -87,7 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   out.clear();
   append_summary_table(out, records);
 
-  // The report, filled as run_report fills it (the pictures' data from the same pass).
+  // The report, filled as run_report fills it (the pictures' data from the same pass), for one
+  // input in four (by size): it costs more than all the rest, and its code is the same for all.
+  if (size % 4 != 0) return 0;
   std::vector<ConnectionRecord> ordered;
   std::vector<ConnectionRecord> refused;
   std::size_t troubled_total = 0;
@@ -120,7 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   in.detailed = detailed;
   in.series = &chosen_series;
   in.ladders = &chosen_ladders;
-  in.lang = size % 2 == 0 ? Language::en : Language::zh;  // one report per input, either language
+  in.lang = size % 8 == 0 ? Language::en : Language::zh;  // either language
   in.account = "fuzz account";
   out = render_report(in);
   return 0;
