@@ -88,6 +88,9 @@ measure "tcpdump -nn" "$runs" tcpdump -nn -r "$file"
 # -S: absolute sequence numbers, no relative-sequence table (print-tcp.c's 919-bucket hash).
 measure "tcpdump -nn -S" "$runs" tcpdump -nn -S -r "$file"
 measure "tcplens frames" "$runs" "$tcplens" frames --quiet "$file"
+# One analyser, and one analyser on one core: what --threads (default: all cores) adds.
+measure "tcplens frames -t1" "$runs" "$tcplens" frames --quiet --threads 1 "$file"
+measure "tcplens frames -t1 1cpu" "$runs" taskset -c 0 "$tcplens" frames --quiet --threads 1 "$file"
 measure "tcplens frames json" "$runs" "$tcplens" frames --quiet --format json "$file"
 # tshark as ../shared/lab/record.sh runs it (default preferences), then with TCP reassembly off:
 # the lab's port 8080 makes tshark reassemble the bulk uploads as HTTP, which is most of its

@@ -37,6 +37,42 @@ constexpr std::array<FlagColumn, 14> kFlagColumns{{
 
 // Rows are written through a cursor into a buffer on the stack, then appended to the output in
 // one go: a character at a time into a std::string costs a capacity check each.
+// "00" to "99": numbers are written two digits at a time.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+// tcp.flags.str a nibble at a time: each of the 16 patterns of four flag bits as its letters and
+// middle dots (U+00B7, two bytes in UTF-8), at most 8 bytes.
+struct FlagNibble {
+  std::array<char, 8> text;
+  std::uint8_t size;
+};
+constexpr std::array<std::array<FlagNibble, 16>, 3> kFlagNibbles = [] {
+  constexpr char kLetters[] = "RRRNCEUAPRSF";  // bit 11 first
+  std::array<std::array<FlagNibble, 16>, 3> t{};
+  for (int n = 0; n < 3; ++n) {
+    for (int v = 0; v < 16; ++v) {
+      FlagNibble& e = t[n][v];
+      e.size = 0;
+      for (int i = 0; i < 4; ++i) {
+        if (v & (8 >> i)) {
+          e.text[e.size++] = kLetters[4 * n + i];
+        } else {
+          e.text[e.size++] = '\xc2';
+          e.text[e.size++] = '\xb7';
+        }
+      }
+    }
+  }
+  return t;
+}();
+
 struct Cursor {
   char* p;
 
@@ -46,14 +82,21 @@ struct Cursor {
   }
   void put(char c) { *p++ = c; }
   void uint(std::uint64_t v) {
-    char tmp[20];
-    char* end = tmp + sizeof tmp;
-    char* q = end;
-    do {
-      *--q = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    put(std::string_view(q, static_cast<std::size_t>(end - q)));
+    // Written in place from its last digit: a digit count first, then pairs of digits.
+    int n = 1;
+    for (std::uint64_t t = v; t >= 10; t /= 10) ++n;
+    char* q = p + n;
+    p = q;
+    while (v >= 100) {
+      q -= 2;
+      std::memcpy(q, &kDigitPairs[2 * (v % 100)], 2);
+      v /= 100;
+    }
+    if (v >= 10) {
+      std::memcpy(q - 2, &kDigitPairs[2 * v], 2);
+    } else {
+      q[-1] = static_cast<char>('0' + v);
+    }
   }
   void seconds(std::int64_t ns) {
     std::uint64_t mag;
@@ -65,21 +108,20 @@ struct Cursor {
     }
     uint(mag / 1'000'000'000);
     put('.');
-    std::uint64_t frac = mag % 1'000'000'000;
-    for (int i = 8; i >= 0; --i) {
-      p[i] = static_cast<char>('0' + frac % 10);
-      frac /= 10;
+    auto frac = static_cast<std::uint32_t>(mag % 1'000'000'000);
+    *p = static_cast<char>('0' + frac / 100'000'000);
+    frac %= 100'000'000;
+    for (int i = 7; i >= 1; i -= 2) {  // the other eight digits, in pairs from the right
+      std::memcpy(p + i, &kDigitPairs[2 * (frac % 100)], 2);
+      frac /= 100;
     }
     p += 9;
   }
   void flags_str(std::uint16_t flags) {
-    static constexpr char kLetters[] = "RRRNCEUAPRSF";
-    for (int i = 0; i < 12; ++i) {
-      if (flags & (1u << (11 - i))) {
-        put(kLetters[i]);
-      } else {
-        put("\xc2\xb7");  // U+00B7 MIDDLE DOT
-      }
+    for (int n = 0; n < 3; ++n) {
+      const FlagNibble& e = kFlagNibbles[n][(flags >> (8 - 4 * n)) & 0xf];
+      std::memcpy(p, e.text.data(), 8);  // the buffer has room; only `size` bytes count
+      p += e.size;
     }
   }
 };
@@ -155,7 +197,10 @@ void append_tsv_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
     c.put('\t');
-    if (shown & col.mask) c.put(col.cell);
+    if (shown & col.mask) {
+      std::memcpy(c.p, "1,1", 3);  // every cell is "1" or "1,1": a fixed copy, then its length
+      c.p += col.cell.size();
+    }
   }
   c.put('\t');
   if (v.has_rto && !v.analysis_hidden) c.seconds(v.rto_ns);
