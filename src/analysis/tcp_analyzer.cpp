@@ -181,6 +181,7 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
   Direction& fwd = c.dir[v.direction];
   Direction& rev = c.dir[1 - v.direction];
   ++c.frames;
+  c.last_ns = now;
 
   const std::uint32_t seq = s.seq;
   const std::uint32_t ack = s.ack;

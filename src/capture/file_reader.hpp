@@ -63,7 +63,7 @@ class FileReader {
   const std::uint8_t* data_ = nullptr;  // buf_.data(), or the mapping
   std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
-  std::size_t released_ = 0;  // the mapping's bytes before this were handed back
+  std::size_t released_ = 0;          // the mapping's bytes before this were handed back
   std::size_t next_step_ = SIZE_MAX;  // where consume() next calls step()
   std::unique_ptr<PageWarmer> warmer_;
   std::size_t pos_ = 0;

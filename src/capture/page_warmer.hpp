@@ -14,8 +14,8 @@ namespace tcplens {
 
 class PageWarmer {
  public:
-  static constexpr std::size_t kAhead = 16 << 20;   // faulted in ahead of the cursor
-  static constexpr std::size_t kBehind = 4 << 20;   // kept behind it (the views handed out)
+  static constexpr std::size_t kAhead = 16 << 20;  // faulted in ahead of the cursor
+  static constexpr std::size_t kBehind = 4 << 20;  // kept behind it (the views handed out)
 
   PageWarmer(const std::uint8_t* map, std::size_t size);
   ~PageWarmer();

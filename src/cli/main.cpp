@@ -46,11 +46,22 @@ struct InputFlags {
         ->default_str("1970-01-01");
   }
 
+  // For the commands that build connection records.
+  void add_idle_timeout(CLI::App* cmd) {
+    cmd->add_option("--idle-timeout", idle_s,
+                    "Report and release a connection idle this many seconds of capture time "
+                    "(0: keep every connection to the end)")
+        ->default_val(idle_s)
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+  }
+  std::int64_t idle_s = 1800;
+
   // Returns false (after saying why) when there is nothing to read.
   bool resolve(const char* command) {
     tcplens::SplitArgs split = tcplens::split_inputs_and_filter(args, !input.interface.empty());
     input.files = split.files;
     input.filter = split.filter;
+    input.idle_timeout_ns = idle_s * 1'000'000'000;
     if (!date.empty() && !tcplens::parse_date(date, input.text.date_epoch_s)) {
       fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
       return false;
@@ -89,6 +100,7 @@ int main(int argc, char** argv) {
   bool summary_json = false;
   CLI::App* summary_cmd = app.add_subcommand("summary", "One record per TCP connection");
   summary_in.add_to(summary_cmd);
+  summary_in.add_idle_timeout(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
 
   InputFlags explain_in;
@@ -97,6 +109,7 @@ int main(int argc, char** argv) {
   CLI::App* explain_cmd =
       app.add_subcommand("explain", "Each connection's story in prose (English or Chinese)");
   explain_in.add_to(explain_cmd);
+  explain_in.add_idle_timeout(explain_cmd);
   CLI::Option* stream_opt =
       explain_cmd->add_option("--stream", explain_stream, "Only this connection (tcp.stream)");
   explain_cmd->add_option("--lang", explain_lang, "Language")->check(CLI::IsMember({"en", "zh"}));
@@ -140,6 +153,7 @@ int main(int argc, char** argv) {
   CLI::App* report_cmd = app.add_subcommand(
       "report", "One self-contained HTML report: all connections, the troubled ones in detail");
   report_in.add_to(report_cmd);
+  report_in.add_idle_timeout(report_cmd);
   report_cmd->add_option("-o,--output", report.out_path, "The HTML file to write")->required();
   report_cmd->add_option("--top", report.top, "Connections shown in detail (default 20)");
   report_cmd->add_option("--lang", report_lang, "Language of the stories")

@@ -24,6 +24,9 @@ struct InputOptions {
   std::string write_file;   // save captured frames (live) as pcap
   std::string filter;       // BPF expression
   TextOptions text;         // for tcpdump text inputs
+  // Connection records (summary, explain, report): a connection with no frame for this long
+  // (capture time) is reported and its state released; 0 keeps every connection to the end.
+  std::int64_t idle_timeout_ns = 1800 * std::int64_t{1'000'000'000};
 };
 
 // An input that could not be opened, or failed part-way (offset: where, or -1).

@@ -61,6 +61,7 @@ struct Connection {
   std::int64_t syn_time = 0;   // most recent pure SYN (tshark's ts_mru_syn)
   std::int64_t first_rtt = 0;  // SYN → first pure ACK from either side; 0 until known
   std::uint64_t frames = 0;
+  std::int64_t last_ns = 0;    // time of its latest frame (idle expiry)
   Direction dir[2];
 
   [[nodiscard]] int direction_of(const Segment& s) const {

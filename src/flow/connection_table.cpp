@@ -40,16 +40,35 @@ Connection* ConnectionTable::find(const FlowKey& key) {
   return it == table_.end() ? nullptr : &it->second;
 }
 
+ConnectionTable::Tombstone ConnectionTable::tombstone_of(const Connection& c) {
+  return Tombstone{c.stream,
+                   c.first,
+                   c.second,
+                   {c.dir[0].base_seq, c.dir[1].base_seq},
+                   {c.dir[0].base_set, c.dir[1].base_set}};
+}
+
 void ConnectionTable::retire(const Connection& c) {
   FlowKey key = c.first < c.second ? FlowKey{c.first, c.second} : FlowKey{c.second, c.first};
   auto it = table_.find(key);
   if (it == table_.end() || &it->second != &c) return;
-  tombstones_[key] = Tombstone{c.stream,
-                               c.first,
-                               c.second,
-                               {c.dir[0].base_seq, c.dir[1].base_seq},
-                               {c.dir[0].base_set, c.dir[1].base_set}};
+  tombstones_[key] = tombstone_of(c);
   table_.erase(it);
+}
+
+std::size_t ConnectionTable::retire_idle(std::int64_t before_ns) {
+  std::size_t n = 0;
+  for (auto it = table_.begin(); it != table_.end();) {
+    const Connection& c = it->second;
+    if (c.last_ns >= before_ns) {
+      ++it;
+      continue;
+    }
+    tombstones_[it->first] = tombstone_of(c);
+    it = table_.erase(it);
+    ++n;
+  }
+  return n;
 }
 
 Connection* ConnectionTable::revive(const FlowKey& key) {

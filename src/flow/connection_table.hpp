@@ -41,6 +41,8 @@ class ConnectionTable {
   // A retired connection's 4-tuple seen again: its stream comes back with fresh state (and its
   // old bases), or nullptr if the 4-tuple was never retired.
   Connection* revive(const FlowKey& key);
+  // Retires every connection whose latest frame is older than `before_ns`; returns how many.
+  std::size_t retire_idle(std::int64_t before_ns);
 
   [[nodiscard]] std::uint32_t streams() const { return next_stream_; }
   [[nodiscard]] std::size_t live() const { return table_.size(); }
@@ -53,6 +55,7 @@ class ConnectionTable {
     std::uint32_t base_seq[2];
     bool base_set[2];
   };
+  static Tombstone tombstone_of(const Connection& c);
   std::unordered_map<FlowKey, Connection, FlowKeyHash> table_;
   std::unordered_map<FlowKey, Tombstone, FlowKeyHash> tombstones_;
   std::uint32_t next_stream_ = 0;

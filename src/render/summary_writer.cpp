@@ -179,6 +179,12 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   j.end_object();
   j.key("duration_s").seconds(r.end_ns - r.start_ns);
   j.key("frames").value(r.client().frames + r.server().frames);
+  j.key("released_idle_at");
+  if (r.released_idle_ns) {
+    j.seconds(*r.released_idle_ns);
+  } else {
+    j.null();
+  }
   diagnosis_json(j, r.diagnosis);
   j.end_object();
 }

@@ -137,6 +137,8 @@ struct ConnectionRecord {
   std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
   std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
   Diagnosis diagnosis;
+  // Reported before the end because it stayed idle: the capture time it was released at.
+  std::optional<std::int64_t> released_idle_ns;
 
   const SideFacts& client() const { return side[0]; }
   const SideFacts& server() const { return side[1]; }

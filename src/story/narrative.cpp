@@ -449,34 +449,52 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     o += zh ? "。" : ". ";
   }
-  switch (r.state) {
-    case ConnectionState::closed:
-      o += zh ? "双方都发送了 FIN，连接正常关闭。"
-              : "Both sides sent FIN: the connection closed normally.";
-      break;
-    case ConnectionState::half_closed:
-      o += zh ? fmt::format("{}始终没有发送 FIN：抓包结束时连接处于半关闭状态。",
-                            who(other(r.closed_by.value_or(Side::client)), lang))
-              : fmt::format(
-                    "The {} never sent a FIN: the connection is half-closed at the end of "
-                    "the capture.",
-                    who(other(r.closed_by.value_or(Side::client)), lang));
-      break;
-    case ConnectionState::reset:
-      // A RST sent instead of a FIN after data: the application closed with unread data, set
-      // SO_LINGER to 0, or the peer sent to a socket already closed.
-      o += zh ? "连接被 RST 终止（通常是应用在还有未读数据时关闭了套接字、设置了 SO_LINGER 为零，"
-                "或者对方向已关闭的套接字继续发送）。"
-              : "A RST ended the connection (typically an application closing its socket with "
-                "data still unread, or with SO_LINGER set to zero, or data sent to a socket "
-                "already closed).";
-      break;
-    case ConnectionState::open:
-      o +=
-          zh ? "抓包结束时连接仍然打开。" : "The connection was still open when the capture ended.";
-      break;
-    default:
-      break;
+  const bool idle_released = r.released_idle_ns && (r.state == ConnectionState::open ||
+                                                    r.state == ConnectionState::half_closed ||
+                                                    r.state == ConnectionState::midstream);
+  if (idle_released) {
+    // Not "at the end of the capture": the capture went on, this connection went quiet.
+    const std::string idle = seconds3(static_cast<double>(*r.released_idle_ns - r.end_ns) / 1e9);
+    o += zh ? fmt::format(
+                  "它的最后一帧在 {}，之后 {} 秒没有任何帧：连接在空闲超时时被报告，"
+                  "状态随之释放（之后它的帧不在这个故事里）。",
+                  time_of_day(r.end_ns), idle)
+            : fmt::format(
+                  "Its last frame came at {}, then nothing for {} s: the connection was reported "
+                  "at the idle timeout and its state released (frames of it after that are not "
+                  "in this story).",
+                  time_of_day(r.end_ns), idle);
+  }
+  if (!idle_released) {
+    switch (r.state) {
+      case ConnectionState::closed:
+        o += zh ? "双方都发送了 FIN，连接正常关闭。"
+                : "Both sides sent FIN: the connection closed normally.";
+        break;
+      case ConnectionState::half_closed:
+        o += zh ? fmt::format("{}始终没有发送 FIN：抓包结束时连接处于半关闭状态。",
+                              who(other(r.closed_by.value_or(Side::client)), lang))
+                : fmt::format(
+                      "The {} never sent a FIN: the connection is half-closed at the end of "
+                      "the capture.",
+                      who(other(r.closed_by.value_or(Side::client)), lang));
+        break;
+      case ConnectionState::reset:
+        // A RST sent instead of a FIN after data: the application closed with unread data, set
+        // SO_LINGER to 0, or the peer sent to a socket already closed.
+        o += zh ? "连接被 RST 终止（通常是应用在还有未读数据时关闭了套接字、设置了 SO_LINGER 为零，"
+                  "或者对方向已关闭的套接字继续发送）。"
+                : "A RST ended the connection (typically an application closing its socket with "
+                  "data still unread, or with SO_LINGER set to zero, or data sent to a socket "
+                  "already closed).";
+        break;
+      case ConnectionState::open:
+        o += zh ? "抓包结束时连接仍然打开。"
+                : "The connection was still open when the capture ended.";
+        break;
+      default:
+        break;
+    }
   }
   std::uint64_t bytes_after = r.bytes_after_first_fin();
   if (bytes_after) {

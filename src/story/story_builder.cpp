@@ -191,6 +191,26 @@ std::vector<ConnectionRecord> StoryBuilder::take_ended() {
   return out;
 }
 
+std::vector<ConnectionRecord> StoryBuilder::take_idle(std::int64_t now_ns, std::int64_t before_ns) {
+  std::vector<ConnectionRecord> out;
+  for (auto it = trackers_.begin(); it != trackers_.end();) {
+    if (it->second.record.end_ns >= before_ns) {
+      ++it;
+      continue;
+    }
+    const std::uint32_t stream = it->first;
+    it->second.record.released_idle_ns = now_ns;
+    out.push_back(complete(it->second));
+    it = trackers_.erase(it);
+    if (stream >= ended_.size()) ended_.resize(stream + 1, false);
+    ended_[stream] = true;
+  }
+  std::sort(out.begin(), out.end(), [](const ConnectionRecord& a, const ConnectionRecord& b) {
+    return a.stream < b.stream;
+  });
+  return out;
+}
+
 void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verdict& v,
                                  std::int64_t ts) {
   const bool syn = s.has(tcp_flag::syn);

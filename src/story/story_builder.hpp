@@ -18,6 +18,9 @@ class StoryBuilder {
   // Records of the connections that ended (RST, or both FINs acknowledged) since the last call;
   // their state is released. Later frames of an ended stream are counted, not tracked.
   std::vector<ConnectionRecord> take_ended();
+  // Records of the connections with no frame since `before_ns` (long idle), in stream order,
+  // released as take_ended() releases them; `now_ns` is noted in each (released_idle_ns).
+  std::vector<ConnectionRecord> take_idle(std::int64_t now_ns, std::int64_t before_ns);
   // The records of the streams not yet taken, in stream order. The builder is empty afterwards.
   std::vector<ConnectionRecord> finish();
   [[nodiscard]] std::uint64_t frames_after_end() const { return frames_after_end_; }
