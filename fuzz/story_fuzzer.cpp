@@ -1,10 +1,11 @@
 // Fuzz target: the story commands on one small capture file. CaptureFile reads the input from a
 // memfd, each frame is decoded and analysed by TcpAnalyzer, and goes to a StoryBuilder (ended
-// connections taken after every frame and retired from the analyser, as `stream_records` does),
-// a SeriesCollector and per-stream LadderWriters. Every record is then rendered as summary JSON,
-// told by explain() in one language and drawn by render_graph in one of its three kinds for one
-// direction (chosen by the input's size and the record's index); finally render_report gets all
-// the records, as `tcplens report` fills it (three of them in detail), for one input in four.
+// connections taken after every frame and retired from the analyser, as `stream_records` does,
+// and long-idle ones released in one input in three), a SeriesCollector and per-stream
+// LadderWriters. Every record is then rendered as summary JSON, told by explain() in one
+// language and drawn by render_graph in one of its three kinds for one direction (chosen by the
+// input's size and the record's index); finally render_report gets all the records, as
+// `tcplens report` fills it (three of them in detail), for one input in four.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -53,6 +54,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (r.stream == verdict.stream) analyzer.retire(*verdict.connection);
       std::uint32_t stream = r.stream;
       by_stream.emplace(stream, std::move(r));
+    }
+    // Idle release as stream_records does it, with a one-second timeout on every eighth frame
+    // of one input in three (by size), so that connections come back after their release.
+    if (size % 3 == 0 && number % 8 == 0) {
+      const std::int64_t before = raw.ts_ns - 1'000'000'000;
+      analyzer.retire_idle(before);
+      for (auto& r : story.take_idle(raw.ts_ns, before)) {
+        std::uint32_t stream = r.stream;
+        by_stream.emplace(stream, std::move(r));
+      }
     }
   }
   for (auto& r : story.finish()) {
