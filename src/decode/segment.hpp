@@ -2,7 +2,9 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace tcplens {
@@ -11,8 +13,25 @@ struct IpAddress {
   std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
   std::uint8_t family = 0;               // 4 or 6
 
-  friend bool operator==(const IpAddress&, const IpAddress&) = default;
-  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+  // As the defaults would compare (bytes in order, then family), in two 64-bit words: flow
+  // tables compare addresses for every frame, and memcmp calls were a tenth of the time there.
+  friend bool operator==(const IpAddress& x, const IpAddress& y) {
+    return x.word(0) == y.word(0) && x.word(1) == y.word(1) && x.family == y.family;
+  }
+  friend std::strong_ordering operator<=>(const IpAddress& x, const IpAddress& y) {
+    if (auto c = x.ordered_word(0) <=> y.ordered_word(0); c != 0) return c;
+    if (auto c = x.ordered_word(1) <=> y.ordered_word(1); c != 0) return c;
+    return x.family <=> y.family;
+  }
+
+ private:
+  [[nodiscard]] std::uint64_t word(int i) const {
+    std::uint64_t v;
+    std::memcpy(&v, bytes.data() + 8 * i, sizeof v);
+    return v;
+  }
+  // Big-endian: comparing these compares the bytes in order.
+  [[nodiscard]] std::uint64_t ordered_word(int i) const { return __builtin_bswap64(word(i)); }
 };
 
 std::string to_string(const IpAddress& addr);

@@ -10,7 +10,7 @@ FlowKey FlowKey::of(const Segment& s) {
   return src < dst ? FlowKey{src, dst} : FlowKey{dst, src};
 }
 
-std::size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
+std::size_t FlowKeyHash::operator()(const FlowKey& k) const {
   // Word-wise: four 64-bit loads of the addresses and one of the ports, each mixed with a
   // multiply-xorshift (the byte-at-a-time FNV it replaces was a tenth of the time on captures of
   // many short connections).

@@ -18,7 +18,9 @@ struct FlowKey {
 };
 
 struct FlowKeyHash {
-  std::size_t operator()(const FlowKey& k) const noexcept;
+  // Not noexcept: libstdc++ then keeps each key's hash in its node, and a lookup walking a
+  // bucket compares hashes instead of hashing every node again to find where the bucket ends.
+  std::size_t operator()(const FlowKey& k) const;
 };
 
 // The one rule for a new stream on a 4-tuple already seen: a pure SYN whose ISN differs from the
