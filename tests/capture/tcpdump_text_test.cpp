@@ -103,7 +103,8 @@ TEST(TcpdumpText, Dates) {
   ASSERT_TRUE(parse_date("2261-12-31", s));
   EXPECT_EQ(s, 9'214'560'000);
   // Years whose nanoseconds overflow int64_t, or signed: not dates (tcpdump_text_fuzzer found
-  // "-102-10-10" multiplied past the range).
+  // "1323-10-26" multiplied past the range).
+  EXPECT_FALSE(parse_date("1323-10-26", s));
   EXPECT_FALSE(parse_date("2262-05-01", s));
   EXPECT_FALSE(parse_date("9999-01-01", s));
   EXPECT_FALSE(parse_date("-102-10-10", s));
@@ -112,8 +113,8 @@ TEST(TcpdumpText, Dates) {
 }
 
 TEST(TcpdumpText, AbsurdDatesAndSignedHoursAreNotTimestamps) {
-  // The fuzzer's finding, reduced: a date far before 1970 overflowed the timestamp. Now it is
-  // not a date: the time after it is read as a time of the default day (the date is text before
+  // Like the fuzzer's finding (a date in 1323 overflowed the timestamp), with a signed year. Now
+  // it is not a date: the time after it is read as a time of the default day (the date is text before
   // the time, as in notes). A signed hour is no time at all: that line is not a packet.
   std::vector<std::int64_t> times;
   auto segs = segments(
