@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace tcplens {
 
@@ -175,25 +176,57 @@ void FrameWriter::row(const FrameRow& row) {
   out_.maybe_flush();
 }
 
+namespace {
+
+// The seven leading fields (frame.number, frame.time_epoch, tcp.stream, tcp.flags.str, tcp.seq,
+// tcp.ack, tcp.len), each written after its separator: what TSV and JSON rows share.
+using HeadSeparators = std::array<std::string_view, 7>;
+constexpr HeadSeparators kTsvHead = {"", "\t", "\t", "\t", "\t", "\t", "\t"};
+constexpr HeadSeparators kJsonHead = {
+    "{\"frame.number\":", ",\"frame.time_epoch\":", ",\"tcp.stream\":", ",\"tcp.flags.str\":\"",
+    "\",\"tcp.seq\":",    ",\"tcp.ack\":",          ",\"tcp.len\":"};
+
+// Writes the head; returns where the stream's digits lie in the buffer. The separators are a
+// template argument so that each copy is of a size known when compiling.
+template <const HeadSeparators& sep>
+std::pair<const char*, const char*> put_head(Cursor& c, const FrameRow& r) {
+  const Verdict& v = *r.verdict;
+  c.put(sep[0]);
+  c.uint(r.number);
+  c.put(sep[1]);
+  c.seconds(r.ts_ns);
+  c.put(sep[2]);
+  const char* stream_at = c.p;
+  c.uint(v.stream);
+  const char* stream_end = c.p;
+  c.put(sep[3]);
+  c.flags_str(r.segment->flags);
+  c.put(sep[4]);
+  c.uint(v.rel_seq);
+  c.put(sep[5]);
+  c.uint(v.rel_ack);
+  c.put(sep[6]);
+  c.uint(r.segment->payload_len);
+  return {stream_at, stream_end};
+}
+
+// Appends the row built in `buf` up to the cursor, noting where its stream's digits went.
+void append_row(std::string& o, const char* buf, const Cursor& c,
+                std::pair<const char*, const char*> stream, StreamDigits* digits) {
+  if (digits != nullptr) {
+    digits->begin = o.size() + static_cast<std::size_t>(stream.first - buf);
+    digits->end = o.size() + static_cast<std::size_t>(stream.second - buf);
+  }
+  o.append(buf, static_cast<std::size_t>(c.p - buf));
+}
+
+}  // namespace
+
 void append_tsv_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   const Verdict& v = *r.verdict;
   char buf[kMaxRow];
   Cursor c{buf};
-  c.uint(r.number);
-  c.put('\t');
-  c.seconds(r.ts_ns);
-  c.put('\t');
-  const char* stream_at = c.p;
-  c.uint(v.stream);
-  const char* stream_end = c.p;
-  c.put('\t');
-  c.flags_str(r.segment->flags);
-  c.put('\t');
-  c.uint(v.rel_seq);
-  c.put('\t');
-  c.uint(v.rel_ack);
-  c.put('\t');
-  c.uint(r.segment->payload_len);
+  const auto stream = put_head<kTsvHead>(c, r);
   const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
     c.put('\t');
@@ -207,33 +240,14 @@ void append_tsv_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   c.put('\t');
   if (v.has_ack_rtt && !v.analysis_hidden) c.seconds(v.ack_rtt_ns);
   c.put('\n');
-  if (digits != nullptr) {
-    digits->begin = o.size() + static_cast<std::size_t>(stream_at - buf);
-    digits->end = o.size() + static_cast<std::size_t>(stream_end - buf);
-  }
-  o.append(buf, c.p);
+  append_row(o, buf, c, stream, digits);
 }
 
 void append_json_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
   const Verdict& v = *r.verdict;
   char buf[kMaxRow];
   Cursor c{buf};
-  c.put("{\"frame.number\":");
-  c.uint(r.number);
-  c.put(",\"frame.time_epoch\":");
-  c.seconds(r.ts_ns);
-  c.put(",\"tcp.stream\":");
-  const char* stream_at = c.p;
-  c.uint(v.stream);
-  const char* stream_end = c.p;
-  c.put(",\"tcp.flags.str\":\"");
-  c.flags_str(r.segment->flags);
-  c.put("\",\"tcp.seq\":");
-  c.uint(v.rel_seq);
-  c.put(",\"tcp.ack\":");
-  c.uint(v.rel_ack);
-  c.put(",\"tcp.len\":");
-  c.uint(r.segment->payload_len);
+  const auto stream = put_head<kJsonHead>(c, r);
   const std::uint32_t shown = v.analysis_hidden ? 0 : v.flags;
   for (const auto& col : kFlagColumns) {
     c.put(",\"tcp.analysis.");
@@ -253,11 +267,7 @@ void append_json_row(std::string& o, const FrameRow& r, StreamDigits* digits) {
     c.put("null");
   }
   c.put("}\n");
-  if (digits != nullptr) {
-    digits->begin = o.size() + static_cast<std::size_t>(stream_at - buf);
-    digits->end = o.size() + static_cast<std::size_t>(stream_end - buf);
-  }
-  o.append(buf, c.p);
+  append_row(o, buf, c, stream, digits);
 }
 
 }  // namespace tcplens
