@@ -177,6 +177,17 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
   }
 }
 
+void StoryBuilder::mark_ended(std::uint32_t stream) {
+  if (stream >= ended_.size()) ended_.resize(stream + 1, false);
+  ended_[stream] = true;
+}
+
+void StoryBuilder::sort_by_stream(std::vector<ConnectionRecord>& records) {
+  std::sort(
+      records.begin(), records.end(),
+      [](const ConnectionRecord& a, const ConnectionRecord& b) { return a.stream < b.stream; });
+}
+
 std::vector<ConnectionRecord> StoryBuilder::take_ended() {
   std::vector<ConnectionRecord> out;
   for (std::uint32_t stream : newly_ended_) {
@@ -184,8 +195,7 @@ std::vector<ConnectionRecord> StoryBuilder::take_ended() {
     if (it == trackers_.end()) continue;
     out.push_back(complete(it->second));
     trackers_.erase(it);
-    if (stream >= ended_.size()) ended_.resize(stream + 1, false);
-    ended_[stream] = true;
+    mark_ended(stream);
   }
   newly_ended_.clear();
   return out;
@@ -202,12 +212,9 @@ std::vector<ConnectionRecord> StoryBuilder::take_idle(std::int64_t now_ns, std::
     it->second.record.released_idle_ns = now_ns;
     out.push_back(complete(it->second));
     it = trackers_.erase(it);
-    if (stream >= ended_.size()) ended_.resize(stream + 1, false);
-    ended_[stream] = true;
+    mark_ended(stream);
   }
-  std::sort(out.begin(), out.end(), [](const ConnectionRecord& a, const ConnectionRecord& b) {
-    return a.stream < b.stream;
-  });
+  sort_by_stream(out);
   return out;
 }
 
@@ -324,9 +331,7 @@ std::vector<ConnectionRecord> StoryBuilder::finish() {
   for (auto& [stream, t] : trackers_) out.push_back(complete(t));
   trackers_.clear();
   newly_ended_.clear();
-  std::sort(out.begin(), out.end(), [](const ConnectionRecord& a, const ConnectionRecord& b) {
-    return a.stream < b.stream;
-  });
+  sort_by_stream(out);
   return out;
 }
 

@@ -54,6 +54,9 @@ class StoryBuilder {
   void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);
   void acknowledge(Tracker& t, int d, std::uint32_t ack_rel);
   static ConnectionRecord complete(Tracker& t);
+  // A stream taken (ended or idle): its later frames are counted, not tracked.
+  void mark_ended(std::uint32_t stream);
+  static void sort_by_stream(std::vector<ConnectionRecord>& records);
 
   std::unordered_map<std::uint32_t, Tracker> trackers_;  // live connections, by stream
   std::vector<bool> ended_;                              // one bit per stream: taken already
