@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   frames_cmd
       ->add_option("--threads", threads,
                    "Analysers, sharded by connection (default: all cores); same output")
-      ->check(CLI::Range(1u, 256u));
+      ->check(CLI::Range(1u, 64u));
 
   InputFlags summary_in;
   bool summary_json = false;

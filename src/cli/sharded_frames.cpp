@@ -3,44 +3,46 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <condition_variable>
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "capture/capture_file.hpp"
 #include "flow/shard.hpp"
 
 namespace tcplens {
 
 namespace {
 
-constexpr std::size_t kBatch = 8192;
+constexpr std::size_t kBatchFrames = 2048;
+// Frame bytes per batch: what a batch holds in copies (inputs that reuse their buffer), or the
+// spans of a mapped file that must stay resident until the shards are done with them.
+constexpr std::size_t kBatchBytes = 2 << 20;
+// Batches in flight: a shard whose connections are quiet for a while runs this far ahead of a
+// busy one (captures often hold one connection's frames back to back).
+constexpr std::size_t kRing = 16;
+// A mapped input keeps the frames of every batch in flight resident, and a margin.
+constexpr std::size_t kHeldBytes = (kRing + 2) * kBatchBytes;
 
-struct WorkItem {
+// A frame handed to another shard, as read: that shard decodes it again (cheaper for the
+// reading thread than copying the decoded segment).
+struct FrameItem {
   std::uint64_t number;
   std::int64_t ts_ns;
-  Segment segment;
+  const std::uint8_t* bytes;
+  std::uint32_t captured;
+  std::uint32_t wire_len;
+  std::uint32_t index;  // the frame's place in its batch
+  int link_type;
 };
 
-// Frames in input order, dealt out to the shards: each shard's own frames, and which shard
-// every frame went to (for putting the rows back in order).
-struct Batch {
-  std::vector<std::vector<WorkItem>> items;  // per shard
-  std::vector<std::uint16_t> order;          // the shard of each frame, in input order
-
-  explicit Batch(unsigned shards) : items(shards) {
-    order.reserve(kBatch);
-    for (auto& v : items) v.reserve(kBatch / shards + 64);
-  }
-  void clear() {
-    order.clear();
-    for (auto& v : items) v.clear();
-  }
-};
-
-// One rendered row: where it ends in its shard's text, where its stream digits lie, and the
-// shard's own number for that stream.
+// One rendered row: its frame's place in the batch, where it ends in its shard's text, where
+// its stream digits lie, and the shard's own number for that stream.
 struct RowMark {
+  std::uint32_t index;
   std::uint32_t end;
   std::uint32_t stream_begin;
   std::uint32_t stream_end;
@@ -51,143 +53,262 @@ struct RowMark {
 struct ShardRows {
   std::string text;
   std::vector<RowMark> marks;
+
+  void clear() {
+    text.clear();
+    marks.clear();
+  }
+  void add(std::uint32_t index, const FrameRow& row, FrameFormat format) {
+    StreamDigits digits;
+    if (format == FrameFormat::tsv) {
+      append_tsv_row(text, row, &digits);
+    } else {
+      append_json_row(text, row, &digits);
+    }
+    marks.push_back(RowMark{index, static_cast<std::uint32_t>(text.size()),
+                            static_cast<std::uint32_t>(digits.begin),
+                            static_cast<std::uint32_t>(digits.end), row.verdict->stream});
+  }
 };
 
+// Frames read in one go, and the rows rendered for them. The reading thread fills `items` and
+// shard 0's rows; shard w > 0 fills rows[w].
+struct Batch {
+  std::vector<std::vector<FrameItem>> items;  // per shard (0 unused)
+  std::vector<std::uint8_t> copies;           // frame bytes, when the input's own do not stay
+  std::vector<ShardRows> rows;                // per shard
+  std::size_t frames = 0;
+  std::size_t bytes = 0;
+
+  void reset(unsigned shards) {
+    if (items.size() != shards) {
+      items.resize(shards);
+      rows.resize(shards);
+    }
+    for (auto& v : items) v.clear();
+    for (auto& r : rows) r.clear();
+    copies.clear();
+    frames = 0;
+    bytes = 0;
+  }
+};
+
+// Batch counts published by the reading thread; this bit is set once no more will come.
+constexpr std::uint64_t kClosed = std::uint64_t{1} << 63;
+
+struct alignas(64) Progress {
+  std::atomic<std::uint64_t> value{0};
+};
+
+// Shard 0 runs on the reading thread: it decodes every frame (to find its connection's shard),
+// analyses and renders its own at once, and queues the others' for their threads. Shards 1…N-1
+// each run on a thread of their own; the last of them also merges every batch's rows in frame
+// order (by frame index) and writes them out, putting global stream numbers in place of the
+// shards' own (streams numbered in the order their first frames come, as one analyser numbers
+// them; a shard's own numbers follow that order). So two cores run two threads, each with half
+// the connections, and the reading and merging are split between them.
 class ShardPool {
  public:
-  ShardPool(unsigned shards, FrameFormat format)
-      : format_(format), analyzers_(shards), rows_(shards), global_(shards) {
-    for (unsigned w = 0; w < shards; ++w) workers_.emplace_back([this, w] { work(w); });
+  ShardPool(unsigned shards, FrameFormat format, OutputBuffer& out)
+      : format_(format), shards_(shards), out_(out), done_(shards), global_(shards) {
+    for (auto& b : ring_) b.reset(shards);
+    for (unsigned w = 1; w < shards; ++w) workers_.emplace_back([this, w] { work(w); });
   }
-  ~ShardPool() {
-    {
-      std::lock_guard lock(m_);
-      stop_ = true;
+  ~ShardPool() { close(); }
+  ShardPool(const ShardPool&) = delete;
+  ShardPool& operator=(const ShardPool&) = delete;
+
+  // The batch being filled.
+  Batch& filling() { return ring_[published_ % kRing]; }
+
+  // Hands the batch being filled to the shards, then waits until the next slot is merged.
+  void publish() {
+    ++published_;
+    published_word_.store(published_, std::memory_order_release);
+    published_word_.notify_all();
+    const std::uint64_t need = published_ >= kRing ? published_ - kRing + 1 : 0;
+    for (std::uint64_t c; (c = merged_.value.load(std::memory_order_acquire)) < need;) {
+      merged_.value.wait(c);
     }
-    start_.notify_all();
+    filling().reset(shards_);
+  }
+
+  // The output went away (seen by the merging thread).
+  [[nodiscard]] bool output_closed() const {
+    return output_closed_.load(std::memory_order_relaxed);
+  }
+
+  // Lets the shards finish the batches published so far, and waits for them.
+  void close() {
+    if (workers_.empty()) return;
+    published_word_.store(published_ | kClosed, std::memory_order_release);
+    published_word_.notify_all();
     for (auto& t : workers_) t.join();
+    workers_.clear();
   }
 
-  // Hands a batch to the shards (returns at once).
-  void dispatch(const Batch* batch) {
-    std::lock_guard lock(m_);
-    batch_ = batch;
-    for (auto& r : rows_) {
-      r.text.clear();
-      r.marks.clear();
-    }
-    pending_ = static_cast<unsigned>(workers_.size());
-    ++generation_;
-    start_.notify_all();
-  }
-
-  // Waits for the shards, then appends their rows to `out` in frame order, each with its
-  // global stream number: streams are numbered in the order their first frames come, as one
-  // analyser numbers them, and a shard's own numbers follow that order within the shard.
-  void collect(std::string& out) {
-    std::unique_lock lock(m_);
-    done_.wait(lock, [this] { return pending_ == 0; });
-    if (batch_ == nullptr) return;
-    std::vector<std::size_t> row(rows_.size(), 0);
-    std::vector<std::size_t> at(rows_.size(), 0);
-    for (std::uint16_t shard : batch_->order) {
-      const ShardRows& r = rows_[shard];
-      const RowMark& mark = r.marks[row[shard]++];
-      std::vector<std::uint32_t>& global = global_[shard];
-      if (mark.local_stream == global.size()) global.push_back(next_stream_++);
-      out.append(r.text, at[shard], mark.stream_begin - at[shard]);
-      append_uint(out, global[mark.local_stream]);
-      out.append(r.text, mark.stream_end, mark.end - mark.stream_end);
-      at[shard] = mark.end;
-    }
-    batch_ = nullptr;
+  [[nodiscard]] const std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)>&
+  skipped_by_shards() const {
+    return skipped_;
   }
 
  private:
   void work(unsigned w) {
-    std::uint64_t seen = 0;
-    for (;;) {
-      const Batch* batch;
-      {
-        std::unique_lock lock(m_);
-        start_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_) return;
-        seen = generation_;
-        batch = batch_;
-      }
-      ShardRows& out = rows_[w];
-      for (const WorkItem& item : batch->items[w]) {
-        Verdict v = analyzers_[w].analyze(item.segment, item.ts_ns, item.number);
-        FrameRow row{item.number, item.ts_ns, &item.segment, &v};
-        StreamDigits digits;
-        if (format_ == FrameFormat::tsv) {
-          append_tsv_row(out.text, row, &digits);
-        } else {
-          append_json_row(out.text, row, &digits);
+    const bool merger = w + 1 == shards_;
+    TcpAnalyzer analyzer;  // a local: each shard frees its own connections, in parallel
+    Segment segment;
+    std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped{};
+    for (std::uint64_t b = 0;; ++b) {
+      std::uint64_t word;
+      while (((word = published_word_.load(std::memory_order_acquire)) & ~kClosed) <= b) {
+        if ((word & kClosed) != 0) {
+          std::lock_guard lock(skipped_mutex_);
+          for (std::size_t i = 0; i < skipped.size(); ++i) skipped_[i] += skipped[i];
+          return;
         }
-        out.marks.push_back(RowMark{static_cast<std::uint32_t>(out.text.size()),
-                                    static_cast<std::uint32_t>(digits.begin),
-                                    static_cast<std::uint32_t>(digits.end), v.stream});
+        published_word_.wait(word);
       }
-      {
-        std::lock_guard lock(m_);
-        if (--pending_ == 0) done_.notify_one();
+      Batch& batch = ring_[b % kRing];
+      ShardRows& rows = batch.rows[w];
+      for (const FrameItem& f : batch.items[w]) {
+        SkipReason why = decode_frame(f.link_type, {f.bytes, f.captured}, f.wire_len, segment);
+        if (why != SkipReason::none) {
+          ++skipped[static_cast<std::size_t>(why)];  // (the reading thread decoded it the same)
+          continue;
+        }
+        Verdict v = analyzer.analyze(segment, f.ts_ns, f.number);
+        rows.add(f.index, FrameRow{f.number, f.ts_ns, &segment, &v}, format_);
       }
+      if (!merger) {
+        done_[w].value.store(b + 1, std::memory_order_release);
+        done_[w].value.notify_one();
+        continue;
+      }
+      for (unsigned v = 1; v < w; ++v) {
+        auto& d = done_[v].value;
+        for (std::uint64_t x; (x = d.load(std::memory_order_acquire)) <= b;) d.wait(x);
+      }
+      merge(batch);
+      merged_.value.store(b + 1, std::memory_order_release);
+      merged_.value.notify_one();
     }
   }
 
+  void merge(const Batch& batch) {
+    if (output_closed_.load(std::memory_order_relaxed)) return;
+    std::string& out = out_.raw();
+    const unsigned n = shards_;
+    std::array<std::size_t, 64> row{};
+    std::array<std::size_t, 64> at{};
+    for (;;) {
+      unsigned best = n;
+      std::uint32_t best_index = UINT32_MAX;
+      for (unsigned w = 0; w < n; ++w) {
+        const auto& marks = batch.rows[w].marks;
+        if (row[w] < marks.size() && marks[row[w]].index < best_index) {
+          best = w;
+          best_index = marks[row[w]].index;
+        }
+      }
+      if (best == n) break;
+      const ShardRows& r = batch.rows[best];
+      const RowMark& mark = r.marks[row[best]++];
+      std::vector<std::uint32_t>& global = global_[best];
+      if (mark.local_stream == global.size()) global.push_back(next_stream_++);
+      out.append(r.text, at[best], mark.stream_begin - at[best]);
+      append_uint(out, global[mark.local_stream]);
+      out.append(r.text, mark.stream_end, mark.end - mark.stream_end);
+      at[best] = mark.end;
+    }
+    out_.maybe_flush();
+    if (out_.closed()) output_closed_.store(true, std::memory_order_relaxed);
+  }
+
   FrameFormat format_;
-  std::vector<TcpAnalyzer> analyzers_;
-  std::vector<ShardRows> rows_;
+  unsigned shards_;
+  OutputBuffer& out_;  // written by the merging thread while it runs
+  std::array<Batch, kRing> ring_;
+  std::vector<Progress> done_;                      // per shard: batches it has rendered
+  Progress merged_;                                 // batches merged into the output
   std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
   std::uint32_t next_stream_ = 0;
+  std::uint64_t published_ = 0;                   // the reading thread's own count
+  std::atomic<std::uint64_t> published_word_{0};  // published_, and kClosed at the end
+  std::atomic<bool> output_closed_{false};
+  std::mutex skipped_mutex_;
+  std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped_{};
   std::vector<std::thread> workers_;
-  std::mutex m_;
-  std::condition_variable start_, done_;
-  const Batch* batch_ = nullptr;
-  std::uint64_t generation_ = 0;
-  unsigned pending_ = 0;
-  bool stop_ = false;
 };
 
 }  // namespace
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
+  threads = std::clamp(threads, 2u, 64u);
   OutputBuffer out(STDOUT_FILENO);
+  // The header is written before any batch is published (so before the merging thread writes).
   bool headed = false;
   auto header = [&] {
     if (!headed && options.format == FrameFormat::tsv) append_tsv_header(out.raw());
     headed = true;
   };
-  ShardPool pool(threads, options.format);
-  // Two batches: the shards work on one while this thread fills the other.
-  Batch batches[2] = {Batch(threads), Batch(threads)};
-  int filling = 0;
-  bool in_flight = false;
-  auto hand_over = [&] {
-    if (in_flight) {
-      pool.collect(out.raw());
-      out.maybe_flush();
-    }
-    pool.dispatch(&batches[filling]);
-    in_flight = true;
-    filling = 1 - filling;
-    batches[filling].clear();
-  };
-  auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
+  ShardPool pool(threads, options.format, out);
+  TcpAnalyzer analyzer;  // shard 0's
+  Segment segment;
+  bool frames_stay = false;
+  auto sink = [&](std::uint64_t number, const RawFrame& raw, ReadAccount& account) {
     header();
+    Batch* b = &pool.filling();
+    const std::size_t size = raw.bytes.size();
+    if (b->frames == kBatchFrames || (b->frames != 0 && b->bytes + size > kBatchBytes)) {
+      pool.publish();
+      b = &pool.filling();
+    }
+    const auto index = static_cast<std::uint32_t>(b->frames++);
+    b->bytes += size;
+    SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
+    if (why != SkipReason::none) {
+      ++account.skipped[static_cast<std::size_t>(why)];
+      return !pool.output_closed();
+    }
+    ++account.tcp_analysed;
     const std::uint32_t shard = shard_of(segment, threads);
-    Batch& b = batches[filling];
-    b.items[shard].push_back(WorkItem{number, raw.ts_ns, segment});
-    b.order.push_back(static_cast<std::uint16_t>(shard));
-    if (b.order.size() == kBatch) hand_over();
-    return !out.closed();
+    if (shard == 0) {
+      Verdict v = analyzer.analyze(segment, raw.ts_ns, number);
+      b->rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, options.format);
+      return !pool.output_closed();
+    }
+    const std::uint8_t* bytes = raw.bytes.data();
+    if (!frames_stay) {
+      // The input reuses its buffer: copy. The copies never reallocate (reserved for a full
+      // batch and one frame more), so the views into them stay put.
+      if (b->copies.capacity() < kBatchBytes + kMaxFrameLength) {
+        b->copies.reserve(kBatchBytes + kMaxFrameLength);
+      }
+      const std::size_t at = b->copies.size();
+      b->copies.insert(b->copies.end(), raw.bytes.begin(), raw.bytes.end());
+      bytes = b->copies.data() + at;
+    }
+    b->items[shard].push_back(FrameItem{number, raw.ts_ns, bytes, static_cast<std::uint32_t>(size),
+                                        raw.wire_len, index, raw.link_type});
+    return !pool.output_closed();
   };
-  RunResult result = read_segments(options.input, sink, ctx);
+  // The shards finish while the inputs are open: the batches may hold views of their bytes.
+  auto finish = [&] {
+    if (pool.filling().frames != 0) pool.publish();
+    pool.close();
+  };
+  RunResult result =
+      read_frames(options.input, sink, ctx, FrameUse{kHeldBytes, &frames_stay, finish});
+  pool.close();  // (when read_frames returned before reading)
+  // Frames the reading thread found to be TCP that a shard's decoder then skipped cannot
+  // happen (same bytes, same decoder); counted anyway, so that no frame goes unaccounted.
+  const auto& skipped = pool.skipped_by_shards();
+  for (std::size_t i = 0; i < skipped.size(); ++i) {
+    result.account.skipped[i] += skipped[i];
+    result.account.tcp_analysed -= skipped[i];
+  }
   const bool any = result.account.frames_read + (result.exit_status == kExitOk) > 0;
   if (any) header();
-  if (!batches[filling].order.empty()) hand_over();
-  if (in_flight) pool.collect(out.raw());
   if (any && options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
   out.flush();
   if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;

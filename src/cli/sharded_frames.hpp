@@ -1,9 +1,9 @@
-// `tcplens frames --threads N`: connections sharded by a flow hash over N analysers, each on its
-// own thread, with the same output, byte for byte, as one analyser. The reading thread reads and
-// decodes, and deals each frame to its connection's shard (flow/shard.hpp); each shard analyses
-// and renders its own connections' frames, numbering their streams itself; the reading thread
-// puts the rows back in frame order, each shard's stream numbers replaced by the global ones
-// (streams numbered in the order their first frames come, as one analyser numbers them).
+// `tcplens frames --threads N`: connections sharded by a flow hash (flow/shard.hpp) over N
+// analysers, each on its own thread, with the same output, byte for byte, as one analyser.
+// The reading thread is shard 0: it decodes every frame, analyses its own connections' frames at
+// once and queues the others' (views of a mapped file, or copies) in batches for their shards.
+// Each shard numbers its own streams; the last shard's thread also merges each batch's rows in
+// frame order and writes them, with global stream numbers in place of the shards' own.
 #pragma once
 
 #include "cli/frames_command.hpp"

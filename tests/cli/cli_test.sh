@@ -128,26 +128,35 @@ done
 "$tcplens" graph -q "$bulk" --stream 7 -o "$dir/none.svg" 2>"$dir/err"; rc=$?
 check "graph of a missing stream: exit 2" test $rc -eq 2
 
-# --threads: connections sharded over analysers, the same bytes out as one analyser.
+# --threads: connections sharded over analysers, the same bytes out as one analyser; from a
+# mapped file (views of it in flight) and from a pipe (copies in flight). many10k.pcap's 80 000
+# frames go round the 16 batches in flight more than twice.
+many10k=$dir/many10k.pcap
+python3 "$source/bench/gen_many.py" "$many10k" 10000
 for cap in "$bulk" "$shared/real/ftp_crack.pcap" "$shared/real/tls_ciphers.pcap" \
-           "$source/tests/data/lab/manyshort.pcap" "$seed"; do
+           "$source/tests/data/lab/manyshort.pcap" "$seed" "$many10k"; do
   "$tcplens" frames -q --threads 1 "$cap" >"$dir/t1"
   "$tcplens" frames -q --threads 1 --format json "$cap" >"$dir/j1"
   for t in 2 3 8; do
     "$tcplens" frames -q --threads $t "$cap" >"$dir/tn"
     "$tcplens" frames -q --threads $t --format json "$cap" >"$dir/jn"
-    check "--threads $t: same TSV and JSON as one thread ($(basename "$cap"))" \
-      bash -c "cmp -s '$dir/t1' '$dir/tn' && cmp -s '$dir/j1' '$dir/jn'"
+    cat "$cap" | "$tcplens" frames -q --threads $t - >"$dir/tp"
+    check "--threads $t: same TSV and JSON as one thread, file and pipe ($(basename "$cap"))" \
+      bash -c "cmp -s '$dir/t1' '$dir/tn' && cmp -s '$dir/j1' '$dir/jn' && cmp -s '$dir/t1' '$dir/tp'"
   done
 done
+"$tcplens" frames -q --threads 1 "$bulk" "$shared/real/ftp_crack.pcap" >"$dir/t1"
+"$tcplens" frames -q --threads 2 "$bulk" "$shared/real/ftp_crack.pcap" >"$dir/tn"
+check "--threads 2: two inputs merged by time, same bytes as one thread" cmp -s "$dir/t1" "$dir/tn"
 "$tcplens" frames --threads 2 "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "--threads 2 into a closed pipe: exit 0, quietly" bash -c "test $rc -eq 0 && test ! -s '$dir/err'"
 
 # Ctrl-C during a file read: tcplens is held in the middle of the file by a reader that opens the
-# pipe but does not read yet (the first 1 MiB of JSON fills the pipe; with --threads, the first
-# batch's rows while the reader has the second batch in hand); SIGINT, then the reader drains.
-# What was analysed so far is written whole, ending with the account, and exit 0.
-ftp=$shared/real/ftp_crack.pcap  # 19 731 frames: more than two batches of --threads
+# pipe but does not read yet (the first 1 MiB of JSON fills the pipe; with --threads, the rows
+# of the first batch while the reading thread has all the batches in flight in hand); SIGINT,
+# then the reader drains. What was analysed so far is written whole, ending with the account,
+# and exit 0. 80 000 frames: more than --threads keeps in flight (16 batches of 2048).
+ftp=$many10k
 "$tcplens" frames -q --format json "$ftp" | tail -1 >"$dir/all.json"
 for threads in 1 2; do
   rm -f "$dir/fifo"; mkfifo "$dir/fifo"
