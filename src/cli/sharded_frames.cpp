@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -252,7 +253,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
     headed = true;
   };
   ShardPool pool(threads, options.format, out);
-  TcpAnalyzer analyzer;  // shard 0's
+  std::optional<TcpAnalyzer> analyzer(std::in_place);  // shard 0's
   Segment segment;
   bool frames_stay = false;
   auto sink = [&](std::uint64_t number, const RawFrame& raw, ReadAccount& account) {
@@ -273,7 +274,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
     ++account.tcp_analysed;
     const std::uint32_t shard = shard_of(segment, threads);
     if (shard == 0) {
-      Verdict v = analyzer.analyze(segment, raw.ts_ns, number);
+      Verdict v = analyzer->analyze(segment, raw.ts_ns, number);
       b->rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, options.format);
       return !pool.output_closed();
     }
@@ -295,6 +296,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
   // The shards finish while the inputs are open: the batches may hold views of their bytes.
   auto finish = [&] {
     if (pool.filling().frames != 0) pool.publish();
+    analyzer.reset();  // its connections are freed while the other shards finish
     pool.close();
   };
   RunResult result =
