@@ -7,10 +7,13 @@
 #                         ≈ 54 MB, 55 815 frames, 15 streams.
 #   OUTDIR/bulk10.pcap    10 copies of bulk.pcap, shifted the same way: ≈ 545 MB, 150 streams
 #                         (the memory-scaling check: 10x the input, same kind of traffic).
+#   OUTDIR/bulkmix.pcap   MIX (150) copies of bulkloss.pcap started 5 ms apart and merged by time
+#                         (mergecap without -a): about six transfers at once, their frames
+#                         interleaved as on a busy link; ≈ 545 MB, 150 streams (bulk10's data).
 #   OUTDIR/many.pcap      gen_many.py: CONNS (250 000) short connections, 8 frames each
 #                         (handshake, request, response, FIN close), each its own 4-tuple.
 #
-# Environment: BULK_SRC (default ../shared/lab/captures/bulkloss.pcap), COPIES, CONNS.
+# Environment: BULK_SRC (default ../shared/lab/captures/bulkloss.pcap), COPIES, MIX, CONNS.
 # Needs editcap, mergecap (wireshark-common) and python3. Deterministic: the same inputs give
 # the same files.
 set -euo pipefail
@@ -19,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=${BULK_SRC:-$here/../../shared/lab/captures/bulkloss.pcap}
 copies=${COPIES:-15}
 conns=${CONNS:-250000}
+mix=${MIX:-150}
 mkdir -p "$out"
 tmp=$(mktemp -d "$out/.make_captures.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -42,9 +46,19 @@ replicate() {  # IN OUT N STEP SHIFT
 replicate "$src" "$out/bulk.pcap" "$copies" 1 0.1
 # 10x: bulk.pcap lasts copies*0.1 s; its copies use port offsets past the first 15.
 replicate "$out/bulk.pcap" "$out/bulk10.pcap" 10 "$copies" "$(awk -v c="$copies" 'BEGIN{print c*0.1+1}')"
+# Interleaved: copy k starts k*5 ms in, the copies overlap (each lasts ~30 ms); merged by time.
+parts=()
+for ((k = 0; k < mix; k++)); do
+  python3 "$here/shift_ports.py" "$src" "$tmp/p$k.pcap" "$k"
+  editcap -F pcap -t "$(awk -v k="$k" 'BEGIN{printf "%.6f", k*0.005}')" "$tmp/p$k.pcap" "$tmp/m$k.pcap"
+  rm "$tmp/p$k.pcap"
+  parts+=("$tmp/m$k.pcap")
+done
+mergecap -F pcap -w "$out/bulkmix.pcap" "${parts[@]}"
+rm -f "${parts[@]}"
 python3 "$here/gen_many.py" "$out/many.pcap" "$conns"
 
-for f in bulk bulk10 many; do
+for f in bulk bulk10 bulkmix many; do
   printf '%-12s %6d MB  %9s frames\n' "$f.pcap" $(( $(stat -c %s "$out/$f.pcap") / 1000000 )) \
     "$(capinfos -c -M "$out/$f.pcap" | awk -F: '/Number of packets/{gsub(/ /,"",$2); print $2}')"
 done
