@@ -40,8 +40,6 @@ class CaptureFile final : public FrameSource {
 
   ReadStatus next(RawFrame& frame) override;
   [[nodiscard]] std::int64_t error_offset() const override { return error_offset_; }
-  [[nodiscard]] bool frames_stay() const override { return reader_.mapped(); }
-  void hold_behind(std::size_t bytes) override { reader_.hold_behind(bytes); }
   [[nodiscard]] Format format() const { return format_; }
 
  private:

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -46,19 +45,15 @@ void FileReader::step() {
     next_step_ = pos_ + kWarmStep;
   } else {
     release_behind();
-    next_step_ = pos_ + kReleaseStep;
+    next_step_ = released_ + kReleaseStep;
   }
 }
 
-void FileReader::hold_behind(std::size_t bytes) {
-  behind_ = std::max(behind_, bytes);
-  if (warmer_) warmer_->hold_behind(behind_);
-}
-
 void FileReader::release_behind() {
-  // Keep a margin behind the cursor: the views handed out last are still being read.
+  // Keep a margin behind the cursor: the views handed out last must stay readable.
+  constexpr std::size_t kMargin = 4 << 20;
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  std::size_t upto = pos_ > behind_ ? (pos_ - behind_) / page * page : 0;
+  std::size_t upto = (pos_ - kMargin) / page * page;
   if (upto > released_) {
     madvise(map_ + released_, upto - released_, MADV_DONTNEED);
     released_ = upto;

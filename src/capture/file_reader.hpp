@@ -48,10 +48,6 @@ class FileReader {
   // File offset of the cursor.
   [[nodiscard]] std::int64_t offset() const { return offset_; }
   [[nodiscard]] int io_error() const { return errno_; }
-  // The file is mapped: views stay readable until the reader is destroyed.
-  [[nodiscard]] bool mapped() const { return map_ != nullptr; }
-  // Keeps at least `bytes` behind the cursor resident (views handed to other threads).
-  void hold_behind(std::size_t bytes);
 
  private:
   static constexpr std::size_t kReleaseStep = 16 << 20;
@@ -68,7 +64,6 @@ class FileReader {
   std::uint8_t* map_ = nullptr;
   std::size_t map_size_ = 0;
   std::size_t released_ = 0;          // the mapping's bytes before this were handed back
-  std::size_t behind_ = 4 << 20;      // kept resident behind the cursor
   std::size_t next_step_ = SIZE_MAX;  // where consume() next calls step()
   std::unique_ptr<PageWarmer> warmer_;
   std::size_t pos_ = 0;

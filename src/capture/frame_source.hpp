@@ -1,7 +1,6 @@
 // The narrow interface every input implements: capture files, live interfaces (and later text).
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -18,12 +17,6 @@ class FrameSource {
   virtual ReadStatus next(RawFrame& frame) = 0;
   // Byte offset where the last error was found (-1 if not a file).
   [[nodiscard]] virtual std::int64_t error_offset() const { return -1; }
-  // True when every frame's bytes stay readable while the source lives (a mapped file), so a
-  // consumer on another thread may keep views of them instead of copies.
-  [[nodiscard]] virtual bool frames_stay() const { return false; }
-  // Frames handed out up to this many bytes behind the cursor are still in use: keep them
-  // resident (a mapped file releases pages only further back).
-  virtual void hold_behind(std::size_t /*bytes*/) {}
   [[nodiscard]] const std::string& name() const { return name_; }
   [[nodiscard]] const std::string& error() const { return error_; }
 

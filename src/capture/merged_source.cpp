@@ -5,17 +5,6 @@ namespace tcplens {
 MergedSource::MergedSource(std::vector<std::unique_ptr<FrameSource>> sources)
     : sources_(std::move(sources)), heads_(sources_.size()) {}
 
-bool MergedSource::frames_stay() const {
-  for (const auto& s : sources_) {
-    if (!s->frames_stay()) return false;
-  }
-  return true;
-}
-
-void MergedSource::hold_behind(std::size_t bytes) {
-  for (auto& s : sources_) s->hold_behind(bytes);
-}
-
 bool MergedSource::refill(std::size_t i) {
   Head& h = heads_[i];
   switch (sources_[i]->next(h.frame)) {

@@ -23,10 +23,6 @@ class MergedSource {
   };
   [[nodiscard]] const std::vector<Failure>& failed() const { return failed_; }
 
-  // As FrameSource's: true when every input keeps its frames readable; the hold goes to all.
-  [[nodiscard]] bool frames_stay() const;
-  void hold_behind(std::size_t bytes);
-
  private:
   struct Head {
     RawFrame frame;

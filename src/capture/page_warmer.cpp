@@ -33,11 +33,6 @@ void PageWarmer::advance(std::size_t pos) {
   wake_.notify_one();
 }
 
-void PageWarmer::hold_behind(std::size_t bytes) {
-  std::lock_guard lock(m_);
-  behind_ = std::max(kBehind, bytes);
-}
-
 void PageWarmer::run() {
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   constexpr std::size_t kSlice = 2 << 20;  // one madvise call: the reader's news is read between
@@ -46,7 +41,6 @@ void PageWarmer::run() {
   std::size_t released = 0;
   bool populate = true;  // MADV_POPULATE_READ known to the kernel
   std::size_t cursor = 0;
-  std::size_t keep = kBehind;
   for (;;) {
     {
       std::unique_lock lock(m_);
@@ -55,10 +49,9 @@ void PageWarmer::run() {
       }
       if (stop_) return;
       cursor = cursor_;
-      keep = behind_;
       moved_ = false;
     }
-    const std::size_t behind = cursor > keep ? (cursor - keep) / page * page : 0;
+    const std::size_t behind = cursor > kBehind ? (cursor - kBehind) / page * page : 0;
     if (behind > released) {
       madvise(base + released, behind - released, MADV_DONTNEED);
       released = behind;

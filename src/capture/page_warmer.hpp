@@ -25,8 +25,6 @@ class PageWarmer {
   // The reading thread is at `pos`: warm up to pos + kAhead, release what lies before
   // pos - kBehind. Returns at once.
   void advance(std::size_t pos);
-  // Keeps `bytes` (instead of kBehind) behind the cursor: views still in use elsewhere.
-  void hold_behind(std::size_t bytes);
 
  private:
   void run();
@@ -36,7 +34,6 @@ class PageWarmer {
   std::mutex m_;
   std::condition_variable wake_;
   std::size_t cursor_ = 0;  // the reader's last reported position
-  std::size_t behind_ = kBehind;
   bool moved_ = false;
   bool stop_ = false;
   std::thread thread_;  // last: started once the rest is set up

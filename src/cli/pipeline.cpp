@@ -1,7 +1,7 @@
 #include "cli/pipeline.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,21 +133,6 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
 }
 
 RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx) {
-  Segment segment;
-  auto decode = [&](std::uint64_t number, const RawFrame& raw, ReadAccount& acct) {
-    SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
-    if (why != SkipReason::none) {
-      ++acct.skipped[static_cast<std::size_t>(why)];
-      return true;
-    }
-    ++acct.tcp_analysed;
-    return sink(number, raw, segment);
-  };
-  return read_frames(in, decode, ctx);
-}
-
-RunResult read_frames(const InputOptions& in, const RawFrameSink& sink, const RunContext& ctx,
-                      const FrameUse& use) {
   RunResult result;
   std::vector<std::unique_ptr<FrameSource>> sources;
   bool any_open_failed = false;
@@ -195,10 +180,9 @@ RunResult read_frames(const InputOptions& in, const RawFrameSink& sink, const Ru
   if (ctx.live_source != nullptr && live != nullptr) ctx.live_source->store(live);
 
   MergedSource merged(std::move(sources));
-  if (use.held_bytes > 0) merged.hold_behind(use.held_bytes);
-  if (use.frames_stay != nullptr) *use.frames_stay = merged.frames_stay();
   ReadAccount& acct = result.account;
   RawFrame raw;
+  Segment segment;
   const bool progress = !ctx.quiet && isatty(STDERR_FILENO) != 0;
   const auto started = std::chrono::steady_clock::now();
   bool progress_shown = false;
@@ -216,17 +200,21 @@ RunResult read_frames(const InputOptions& in, const RawFrameSink& sink, const Ru
     if (st != ReadStatus::frame) break;
     if (file_filter && !file_filter->matches(raw)) continue;
     ++acct.frames_read;
-    if (!sink(acct.frames_read, raw, acct)) break;
+    SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
+    if (why != SkipReason::none) {
+      ++acct.skipped[static_cast<std::size_t>(why)];
+      continue;
+    }
+    ++acct.tcp_analysed;
+    if (!sink(acct.frames_read, raw, segment)) break;
     if (progress && (acct.frames_read & 0xffff) == 0) {
       auto elapsed = std::chrono::steady_clock::now() - started;
       if (elapsed > std::chrono::seconds(1)) {
-        fmt::print(stderr, "\r{} frames read", acct.frames_read);
-        if (acct.tcp_analysed != 0) fmt::print(stderr, ", {} TCP", acct.tcp_analysed);
+        fmt::print(stderr, "\r{} frames read, {} TCP", acct.frames_read, acct.tcp_analysed);
         progress_shown = true;
       }
     }
   }
-  if (use.finish) use.finish();
   if (progress_shown) fmt::print(stderr, "\r\033[K");
   if (ctx.live_source != nullptr) ctx.live_source->store(nullptr);
   if (live != nullptr) {

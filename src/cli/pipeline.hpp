@@ -88,26 +88,6 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
 using SegmentSink = std::function<bool(std::uint64_t number, const RawFrame&, const Segment&)>;
 RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx);
 
-// How read_frames' caller will use the frames' bytes.
-struct FrameUse {
-  // Bytes of frames handed out that may still be read after the sink returns (by other threads):
-  // mapped inputs keep this much behind their cursor resident.
-  std::size_t held_bytes = 0;
-  // Set before the first frame: whether frame bytes stay readable until the run ends (every
-  // input mapped), so views may be kept instead of copies.
-  bool* frames_stay = nullptr;
-  // Called after the last frame while the inputs are still open: the views end here.
-  std::function<void()> finish;
-};
-
-// The reading half of read_segments, before decoding: every frame that passes the filter, in
-// input order, numbered and counted as read; the sink decodes (and accounts for what it skips
-// in `account`). Returns false to stop.
-using RawFrameSink =
-    std::function<bool(std::uint64_t number, const RawFrame&, ReadAccount& account)>;
-RunResult read_frames(const InputOptions& in, const RawFrameSink& sink, const RunContext& ctx,
-                      const FrameUse& use = {});
-
 // "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
 std::string account_line(const ReadAccount& account);
 

@@ -6,12 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
-#include "capture/capture_file.hpp"
 #include "flow/shard.hpp"
 
 namespace tcplens {
@@ -19,25 +17,17 @@ namespace tcplens {
 namespace {
 
 constexpr std::size_t kBatchFrames = 2048;
-// Frame bytes per batch: what a batch holds in copies (inputs that reuse their buffer), or the
-// spans of a mapped file that must stay resident until the shards are done with them.
-constexpr std::size_t kBatchBytes = 2 << 20;
 // Batches in flight: a shard whose connections are quiet for a while runs this far ahead of a
 // busy one (captures often hold one connection's frames back to back).
 constexpr std::size_t kRing = 16;
-// A mapped input keeps the frames of every batch in flight resident, and a margin.
-constexpr std::size_t kHeldBytes = (kRing + 2) * kBatchBytes;
 
-// A frame handed to another shard, as read: that shard decodes it again (cheaper for the
-// reading thread than copying the decoded segment).
-struct FrameItem {
+// A segment handed to another shard, decoded (so that shard never touches the frame's bytes,
+// which the reading thread has in its cache and may not keep).
+struct SegmentItem {
   std::uint64_t number;
   std::int64_t ts_ns;
-  const std::uint8_t* bytes;
-  std::uint32_t captured;
-  std::uint32_t wire_len;
   std::uint32_t index;  // the frame's place in its batch
-  int link_type;
+  Segment segment;
 };
 
 // One rendered row: its frame's place in the batch, where it ends in its shard's text, where
@@ -72,14 +62,12 @@ struct ShardRows {
   }
 };
 
-// Frames read in one go, and the rows rendered for them. The reading thread fills `items` and
-// shard 0's rows; shard w > 0 fills rows[w].
+// TCP frames read in one go, and the rows rendered for them. The reading thread fills `items`
+// and shard 0's rows; shard w > 0 fills rows[w].
 struct Batch {
-  std::vector<std::vector<FrameItem>> items;  // per shard (0 unused)
-  std::vector<std::uint8_t> copies;           // frame bytes, when the input's own do not stay
-  std::vector<ShardRows> rows;                // per shard
+  std::vector<std::vector<SegmentItem>> items;  // per shard (0 unused)
+  std::vector<ShardRows> rows;                  // per shard
   std::size_t frames = 0;
-  std::size_t bytes = 0;
 
   void reset(unsigned shards) {
     if (items.size() != shards) {
@@ -88,9 +76,7 @@ struct Batch {
     }
     for (auto& v : items) v.clear();
     for (auto& r : rows) r.clear();
-    copies.clear();
     frames = 0;
-    bytes = 0;
   }
 };
 
@@ -102,12 +88,12 @@ struct alignas(64) Progress {
 };
 
 // Shard 0 runs on the reading thread: it decodes every frame (to find its connection's shard),
-// analyses and renders its own at once, and queues the others' for their threads. Shards 1…N-1
-// each run on a thread of their own; the last of them also merges every batch's rows in frame
-// order (by frame index) and writes them out, putting global stream numbers in place of the
-// shards' own (streams numbered in the order their first frames come, as one analyser numbers
-// them; a shard's own numbers follow that order). So two cores run two threads, each with half
-// the connections, and the reading and merging are split between them.
+// analyses and renders its own at once, and queues the others' decoded segments for their
+// threads. Shards 1…N-1 each run on a thread of their own; the last of them also merges every
+// batch's rows in frame order (by frame index) and writes them out, putting global stream
+// numbers in place of the shards' own (streams numbered in the order their first frames come,
+// as one analyser numbers them; a shard's own numbers follow that order). So N cores run N
+// threads, each with its share of the connections; reading and merging fall to two of them.
 class ShardPool {
  public:
   ShardPool(unsigned shards, FrameFormat format, OutputBuffer& out)
@@ -148,37 +134,21 @@ class ShardPool {
     workers_.clear();
   }
 
-  [[nodiscard]] const std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)>&
-  skipped_by_shards() const {
-    return skipped_;
-  }
-
  private:
   void work(unsigned w) {
     const bool merger = w + 1 == shards_;
     TcpAnalyzer analyzer;  // a local: each shard frees its own connections, in parallel
-    Segment segment;
-    std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped{};
     for (std::uint64_t b = 0;; ++b) {
       std::uint64_t word;
       while (((word = published_word_.load(std::memory_order_acquire)) & ~kClosed) <= b) {
-        if ((word & kClosed) != 0) {
-          std::lock_guard lock(skipped_mutex_);
-          for (std::size_t i = 0; i < skipped.size(); ++i) skipped_[i] += skipped[i];
-          return;
-        }
+        if ((word & kClosed) != 0) return;
         published_word_.wait(word);
       }
       Batch& batch = ring_[b % kRing];
       ShardRows& rows = batch.rows[w];
-      for (const FrameItem& f : batch.items[w]) {
-        SkipReason why = decode_frame(f.link_type, {f.bytes, f.captured}, f.wire_len, segment);
-        if (why != SkipReason::none) {
-          ++skipped[static_cast<std::size_t>(why)];  // (the reading thread decoded it the same)
-          continue;
-        }
-        Verdict v = analyzer.analyze(segment, f.ts_ns, f.number);
-        rows.add(f.index, FrameRow{f.number, f.ts_ns, &segment, &v}, format_);
+      for (const SegmentItem& f : batch.items[w]) {
+        Verdict v = analyzer.analyze(f.segment, f.ts_ns, f.number);
+        rows.add(f.index, FrameRow{f.number, f.ts_ns, &f.segment, &v}, format_);
       }
       if (!merger) {
         done_[w].value.store(b + 1, std::memory_order_release);
@@ -236,8 +206,6 @@ class ShardPool {
   std::uint64_t published_ = 0;                   // the reading thread's own count
   std::atomic<std::uint64_t> published_word_{0};  // published_, and kClosed at the end
   std::atomic<bool> output_closed_{false};
-  std::mutex skipped_mutex_;
-  std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped_{};
   std::vector<std::thread> workers_;
 };
 
@@ -254,61 +222,24 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
   };
   ShardPool pool(threads, options.format, out);
   std::optional<TcpAnalyzer> analyzer(std::in_place);  // shard 0's
-  Segment segment;
-  bool frames_stay = false;
-  auto sink = [&](std::uint64_t number, const RawFrame& raw, ReadAccount& account) {
+  auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
     header();
-    Batch* b = &pool.filling();
-    const std::size_t size = raw.bytes.size();
-    if (b->frames == kBatchFrames || (b->frames != 0 && b->bytes + size > kBatchBytes)) {
-      pool.publish();
-      b = &pool.filling();
-    }
-    const auto index = static_cast<std::uint32_t>(b->frames++);
-    b->bytes += size;
-    SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
-    if (why != SkipReason::none) {
-      ++account.skipped[static_cast<std::size_t>(why)];
-      return !pool.output_closed();
-    }
-    ++account.tcp_analysed;
+    if (pool.filling().frames == kBatchFrames) pool.publish();
+    Batch& b = pool.filling();
+    const auto index = static_cast<std::uint32_t>(b.frames++);
     const std::uint32_t shard = shard_of(segment, threads);
     if (shard == 0) {
       Verdict v = analyzer->analyze(segment, raw.ts_ns, number);
-      b->rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, options.format);
-      return !pool.output_closed();
+      b.rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, options.format);
+    } else {
+      b.items[shard].push_back(SegmentItem{number, raw.ts_ns, index, segment});
     }
-    const std::uint8_t* bytes = raw.bytes.data();
-    if (!frames_stay) {
-      // The input reuses its buffer: copy. The copies never reallocate (reserved for a full
-      // batch and one frame more), so the views into them stay put.
-      if (b->copies.capacity() < kBatchBytes + kMaxFrameLength) {
-        b->copies.reserve(kBatchBytes + kMaxFrameLength);
-      }
-      const std::size_t at = b->copies.size();
-      b->copies.insert(b->copies.end(), raw.bytes.begin(), raw.bytes.end());
-      bytes = b->copies.data() + at;
-    }
-    b->items[shard].push_back(FrameItem{number, raw.ts_ns, bytes, static_cast<std::uint32_t>(size),
-                                        raw.wire_len, index, raw.link_type});
     return !pool.output_closed();
   };
-  // The shards finish while the inputs are open: the batches may hold views of their bytes.
-  auto finish = [&] {
-    if (pool.filling().frames != 0) pool.publish();
-    analyzer.reset();  // its connections are freed while the other shards finish
-    pool.close();
-  };
-  RunResult result =
-      read_frames(options.input, sink, ctx, FrameUse{kHeldBytes, &frames_stay, finish});
-  pool.close();  // (when read_frames returned before reading)
-  // Frames the reading thread found to be TCP that a shard's decoder then skipped cannot
-  // happen (same bytes, same decoder); counted anyway, so that no frame goes unaccounted.
-  const auto& skipped = pool.skipped_by_shards();
-  for (std::size_t i = 0; i < skipped.size(); ++i) {
-    result.account.skipped[i] += skipped[i];
-    result.account.tcp_analysed -= skipped[i];
-  }
+  RunResult result = read_segments(options.input, sink, ctx);
+  if (pool.filling().frames != 0) pool.publish();
+  analyzer.reset();  // its connections are freed while the other shards finish
+  pool.close();
   const bool any = result.account.frames_read + (result.exit_status == kExitOk) > 0;
   if (any) header();
   if (any && options.format == FrameFormat::json) append_account_json(out.raw(), result.account);

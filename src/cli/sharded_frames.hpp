@@ -1,7 +1,7 @@
 // `tcplens frames --threads N`: connections sharded by a flow hash (flow/shard.hpp) over N
 // analysers, each on its own thread, with the same output, byte for byte, as one analyser.
 // The reading thread is shard 0: it decodes every frame, analyses its own connections' frames at
-// once and queues the others' (views of a mapped file, or copies) in batches for their shards.
+// once and queues the others' decoded segments in batches for their shards' threads.
 // Each shard numbers its own streams; the last shard's thread also merges each batch's rows in
 // frame order and writes them, with global stream numbers in place of the shards' own.
 #pragma once

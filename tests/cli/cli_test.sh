@@ -129,8 +129,7 @@ done
 check "graph of a missing stream: exit 2" test $rc -eq 2
 
 # --threads: connections sharded over analysers, the same bytes out as one analyser; from a
-# mapped file (views of it in flight) and from a pipe (copies in flight). many10k.pcap's 80 000
-# frames go round the 16 batches in flight more than twice.
+# file and from a pipe. many10k.pcap's 80 000 frames go round the 16 batches in flight twice.
 many10k=$dir/many10k.pcap
 python3 "$source/bench/gen_many.py" "$many10k" 10000
 for cap in "$bulk" "$shared/real/ftp_crack.pcap" "$shared/real/tls_ciphers.pcap" \
