@@ -7,7 +7,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
@@ -90,10 +89,11 @@ int main(int argc, char** argv) {
   frames_in.add_to(frames_cmd);
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = 0;  // not given: default_frame_threads
   frames_cmd
       ->add_option("--threads", threads,
-                   "Analysers, sharded by connection (default: all cores); same output")
+                   "Analysers, sharded by connection (default: all cores for capture files "
+                   "of 64 MiB or more, else 1); same output")
       ->check(CLI::Range(1u, 64u));
 
   InputFlags summary_in;
@@ -187,6 +187,7 @@ int main(int argc, char** argv) {
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
     options.quiet = ctx.quiet = frames_in.quiet;
+    if (threads == 0) threads = default_frame_threads(options.input);
     return threads > 1 ? run_frames_sharded(options, threads, ctx) : run_frames(options, ctx);
   }
   if (summary_cmd->parsed()) {

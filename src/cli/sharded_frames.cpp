@@ -1,6 +1,7 @@
 #include "cli/sharded_frames.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -210,6 +211,18 @@ class ShardPool {
 };
 
 }  // namespace
+
+unsigned default_frame_threads(const InputOptions& input) {
+  constexpr std::uint64_t kWorthSharding = 64 << 20;
+  if (!input.interface.empty()) return 1;
+  std::uint64_t total = 0;
+  for (const std::string& path : input.files) {
+    struct stat st {};
+    if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 1;
+    total += static_cast<std::uint64_t>(st.st_size);
+  }
+  return total >= kWorthSharding ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+}
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
   threads = std::clamp(threads, 2u, 64u);

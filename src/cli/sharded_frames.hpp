@@ -12,4 +12,10 @@ namespace tcplens {
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx);
 
+// `--threads` when not given: all cores for capture files of 64 MiB or more in all, else one.
+// Sharding pays only once there is enough to share: on small files (or connections that follow
+// one another) starting threads and merging their rows cost more than they save; pipes and live
+// capture, whose size is unknown, keep one analyser.
+unsigned default_frame_threads(const InputOptions& input);
+
 }  // namespace tcplens
