@@ -10,19 +10,40 @@
 
 namespace tcplens {
 
-inline std::uint32_t shard_of(const Segment& s, std::uint32_t shards) {
+// A 32-bit hash of the segment's connection, the same for both directions (XOR is symmetric:
+// no canonical ordering of the endpoints needed) and cheap enough for every frame.
+inline std::uint32_t connection_hash(const Segment& s) {
   auto word = [](const IpAddress& a, std::size_t at) {
     std::uint64_t v;
     std::memcpy(&v, a.bytes.data() + at, sizeof v);
     return v;
   };
-  // XOR is symmetric: a segment and its reply give the same value.
   std::uint64_t h = word(s.src, 0) ^ word(s.dst, 0) ^ word(s.src, 8) ^ word(s.dst, 8);
   h ^= std::uint64_t{static_cast<std::uint16_t>(s.src_port ^ s.dst_port)} << 16;
   h *= 0x9e3779b97f4a7c15ULL;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ULL;
-  return static_cast<std::uint32_t>((h >> 32) % shards);
+  return static_cast<std::uint32_t>(h >> 32);
 }
+
+// Connections dealt over `shards` shards, shard 0 getting `first_share` (0…1) of them and the
+// others equal parts of the rest: shard 0 may have other work besides (reading, for instance).
+class ShardMap {
+ public:
+  ShardMap(std::uint32_t shards, double first_share)
+      : shards_(shards),
+        first_end_(shards <= 1 ? kSpan : static_cast<std::uint64_t>(first_share * kSpan)) {}
+
+  [[nodiscard]] std::uint32_t operator()(const Segment& s) const {
+    const std::uint64_t x = connection_hash(s);
+    if (x < first_end_) return 0;
+    return 1 + static_cast<std::uint32_t>((x - first_end_) * (shards_ - 1) / (kSpan - first_end_));
+  }
+
+ private:
+  static constexpr std::uint64_t kSpan = std::uint64_t{1} << 32;
+  std::uint32_t shards_;
+  std::uint64_t first_end_;  // hashes below this go to shard 0
+};
 
 }  // namespace tcplens
