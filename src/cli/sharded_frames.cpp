@@ -104,7 +104,7 @@ struct alignas(64) Progress {
 class ShardPool {
  public:
   ShardPool(unsigned shards, FrameFormat format, OutputBuffer& out)
-      : format_(format), shards_(shards), out_(out), done_(shards), global_(shards) {
+      : out_(out), done_(shards), global_(shards), format_(format), shards_(shards) {
     for (auto& b : ring_) b.reset(shards);
     for (unsigned w = 1; w < shards; ++w) workers_.emplace_back([this, w] { work(w); });
   }
@@ -202,18 +202,18 @@ class ShardPool {
     if (out_.closed()) output_closed_.store(true, std::memory_order_relaxed);
   }
 
+  Progress merged_;                                 // batches merged into the output
+  OutputBuffer& out_;                               // written by the merging thread while it runs
+  std::uint64_t published_ = 0;                     // the reading thread's own count
+  std::atomic<std::uint64_t> published_word_{0};    // published_, and kClosed at the end
+  std::vector<Progress> done_;                      // per shard: batches it has rendered
+  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
+  std::vector<std::thread> workers_;
+  std::array<Batch, kRing> ring_;
   FrameFormat format_;
   unsigned shards_;
-  OutputBuffer& out_;  // written by the merging thread while it runs
-  std::array<Batch, kRing> ring_;
-  std::vector<Progress> done_;                      // per shard: batches it has rendered
-  Progress merged_;                                 // batches merged into the output
-  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
   std::uint32_t next_stream_ = 0;
-  std::uint64_t published_ = 0;                   // the reading thread's own count
-  std::atomic<std::uint64_t> published_word_{0};  // published_, and kClosed at the end
   std::atomic<bool> output_closed_{false};
-  std::vector<std::thread> workers_;
 };
 
 }  // namespace
