@@ -3,6 +3,7 @@
 // computes it for every frame (no canonical ordering of the endpoints, no table lookup).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -31,18 +32,21 @@ inline std::uint32_t connection_hash(const Segment& s) {
 class ShardMap {
  public:
   ShardMap(std::uint32_t shards, double first_share)
-      : shards_(shards),
-        first_end_(shards <= 1 ? kSpan : static_cast<std::uint64_t>(first_share * kSpan)) {}
+      : others_(shards > 1 ? shards - 1 : 0),
+        first_end_(others_ == 0 ? kSpan
+                                : static_cast<std::uint64_t>(std::clamp(first_share, 0.0, 1.0) *
+                                                             static_cast<double>(kSpan))) {}
 
   [[nodiscard]] std::uint32_t operator()(const Segment& s) const {
     const std::uint64_t x = connection_hash(s);
-    if (x < first_end_) return 0;
-    return 1 + static_cast<std::uint32_t>((x - first_end_) * (shards_ - 1) / (kSpan - first_end_));
+    const std::uint64_t rest = kSpan - first_end_;
+    if (x < first_end_ || rest == 0) return 0;
+    return 1 + static_cast<std::uint32_t>((x - first_end_) * others_ / rest);
   }
 
  private:
   static constexpr std::uint64_t kSpan = std::uint64_t{1} << 32;
-  std::uint32_t shards_;
+  std::uint64_t others_;     // shards besides shard 0
   std::uint64_t first_end_;  // hashes below this go to shard 0
 };
 
