@@ -1,6 +1,7 @@
 #include "capture/live_capture.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -20,7 +21,7 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveOptions& options, std::
   live->name_ = options.interface;
   pcap_set_snaplen(p, options.snaplen);
   pcap_set_promisc(p, options.promiscuous ? 1 : 0);
-  pcap_set_timeout(p, 100);
+  pcap_set_timeout(p, kQuietMs);
   pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
   pcap_set_buffer_size(p, 32 << 20);
   if (int rc = pcap_activate(p); rc < 0) {
@@ -29,6 +30,10 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveOptions& options, std::
     return nullptr;
   }
   live->link_type_ = pcap_datalink(p);
+  // Non-blocking reads with our own wait (below): libpcap's own timeout does not fire on Linux
+  // while no packet comes at all, and a quiet link is when output should catch up.
+  live->fd_ = pcap_get_selectable_fd(p);
+  if (live->fd_ >= 0 && pcap_setnonblock(p, 1, errbuf) != 0) live->fd_ = -1;
   if (!options.filter.empty()) {
     bpf_program program{};
     if (pcap_compile(p, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -72,8 +77,17 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
   for (;;) {
     int rc = pcap_next_ex(handle_, &header, &data);
     if (rc == 1) break;
-    if (rc == 0) {  // buffer timeout with nothing captured: a quiet moment to save
+    if (rc == 0) {
+      // Nothing captured for now: wait up to 0.1 s for more. A wait that ends with nothing is a
+      // quiet moment (to save, to let output through); one cut by a signal goes round to
+      // pcap_next_ex, which reports a break_loop().
+      if (fd_ >= 0) {
+        if (broken_.load(std::memory_order_relaxed)) return ReadStatus::interrupted;
+        pollfd ready{fd_, POLLIN, 0};
+        if (::poll(&ready, 1, kQuietMs) != 0) continue;
+      }
       if (dumper_ != nullptr) pcap_dump_flush(dumper_);
+      if (quiet_) quiet_();
       continue;
     }
     if (rc == PCAP_ERROR_BREAK) return ReadStatus::interrupted;
@@ -93,6 +107,7 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
 }
 
 void LiveCapture::break_loop() {
+  broken_.store(true, std::memory_order_relaxed);  // (non-blocking reads do not see the next)
   pcap_breakloop(handle_);
 }
 

@@ -1,7 +1,9 @@
 // Live capture from an interface through libpcap, optionally saving what it reads as pcap.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,12 +32,19 @@ class LiveCapture final : public FrameSource {
   void break_loop();
   // Kernel counters at the end of the capture.
   bool stats(std::uint64_t& received, std::uint64_t& dropped) const;
+  // Called whenever libpcap's timeout (0.1 s) passes with nothing captured: a quiet moment,
+  // for instance to let what was written so far reach its reader.
+  void on_quiet(std::function<void()> hook) { quiet_ = std::move(hook); }
 
  private:
   LiveCapture() = default;
   pcap* handle_ = nullptr;
   pcap_dumper* dumper_ = nullptr;
+  static constexpr int kQuietMs = 100;
   int link_type_ = 0;
+  int fd_ = -1;  // libpcap's descriptor to wait on (non-blocking reads), or -1: blocking reads
+  std::atomic<bool> broken_{false};  // break_loop() was called (from a signal handler)
+  std::function<void()> quiet_;
 };
 
 }  // namespace tcplens

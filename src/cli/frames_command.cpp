@@ -5,8 +5,10 @@
 
 namespace tcplens {
 
-int run_frames(const FramesOptions& options, const RunContext& ctx) {
+int run_frames(const FramesOptions& options, const RunContext& context) {
   OutputBuffer out(STDOUT_FILENO);
+  RunContext ctx = context;
+  LiveFlush live(out, options.input, ctx);
   FrameWriter writer(out, options.format);
   TcpAnalyzer analyzer;
   // The header comes with the first row, or at the end when something was read: an input that
@@ -18,6 +20,7 @@ int run_frames(const FramesOptions& options, const RunContext& ctx) {
       headed = true;
     }
     writer.row(FrameRow{f.number, f.ts_ns, f.segment, f.verdict});
+    live.after_frame(f.ts_ns);
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);

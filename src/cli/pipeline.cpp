@@ -178,6 +178,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     return result;
   }
   if (ctx.live_source != nullptr && live != nullptr) ctx.live_source->store(live);
+  if (live != nullptr && ctx.on_quiet) live->on_quiet(ctx.on_quiet);
 
   MergedSource merged(std::move(sources));
   ReadAccount& acct = result.account;

@@ -14,6 +14,7 @@
 #include "capture/merged_source.hpp"
 #include "capture/tcpdump_text.hpp"
 #include "decode/decode.hpp"
+#include "render/output_buffer.hpp"
 
 namespace tcplens {
 
@@ -74,6 +75,30 @@ struct RunContext {
   std::atomic<bool>* stop = nullptr;  // set from a signal handler
   // Set by run_pipeline while reading live, so a signal handler can break the capture.
   std::atomic<LiveCapture*>* live_source = nullptr;
+  // Live capture: called when 0.1 s passes with nothing captured (LiveCapture::on_quiet).
+  std::function<void()> on_quiet;
+};
+
+// Output of a live capture reaches its reader within about a tenth of a second, however quiet
+// the link (as tcpdump's lines do): flushed at the capture's quiet moments and whenever a frame
+// comes 0.1 s (capture time) after the last flush. A file's output goes out in large blocks.
+class LiveFlush {
+ public:
+  // `out` is flushed only if `input` is a live capture; `ctx` gets the quiet-moment hook.
+  LiveFlush(OutputBuffer& out, const InputOptions& input, RunContext& ctx)
+      : out_(input.interface.empty() ? nullptr : &out) {
+    if (out_ != nullptr) ctx.on_quiet = [this] { out_->flush(); };
+  }
+  void after_frame(std::int64_t ts_ns) {
+    if (out_ == nullptr || ts_ns - last_ns_ < kInterval) return;
+    out_->flush();
+    last_ns_ = ts_ns;
+  }
+
+ private:
+  static constexpr std::int64_t kInterval = 100'000'000;
+  OutputBuffer* out_;
+  std::int64_t last_ns_ = 0;
 };
 
 // Opens a path (or "-"): a capture file, or tcpdump text when it does not start like one.

@@ -20,13 +20,16 @@ int finish(OutputBuffer& out, const RunResult& result, bool quiet) {
 }
 }  // namespace
 
-int run_print(const SegmentViewOptions& options, const RunContext& ctx) {
+int run_print(const SegmentViewOptions& options, const RunContext& context) {
   OutputBuffer out(STDOUT_FILENO);
+  RunContext ctx = context;
+  LiveFlush live(out, options.input, ctx);
   TcpAnalyzer analyzer;
   auto sink = [&](const AnalysedFrame& f) {
     if (options.stream && f.verdict->stream != *options.stream) return true;
     append_print_line(out.raw(), f.ts_ns, *f.segment, *f.verdict);
     out.maybe_flush();
+    live.after_frame(f.ts_ns);
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
