@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   frames_in.add_to(frames_cmd);
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
-  unsigned threads = 0;  // not given: default_frame_threads
+  unsigned threads = 0;  // not given: frame_threads decides
   frames_cmd
       ->add_option("--threads", threads,
                    "Analysers, sharded by connection (default: all cores for capture files "
@@ -188,10 +188,7 @@ int main(int argc, char** argv) {
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
     options.quiet = ctx.quiet = frames_in.quiet;
-    if (threads == 0) threads = default_frame_threads(options.input);
-    // Live rows come out as frames come in (LiveFlush); sharded rows wait for a full batch. One
-    // analyser keeps up with a busy link (docs/performance.md: no drops at 800 000 frames/s).
-    if (!options.input.interface.empty()) threads = 1;
+    threads = frame_threads(threads, options.input);
     return threads > 1 ? run_frames_sharded(options, threads, ctx) : run_frames(options, ctx);
   }
   if (summary_cmd->parsed()) {

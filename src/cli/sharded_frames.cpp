@@ -218,9 +218,10 @@ class ShardPool {
 
 }  // namespace
 
-unsigned default_frame_threads(const InputOptions& input) {
+unsigned frame_threads(unsigned requested, const InputOptions& input) {
   constexpr std::uint64_t kWorthSharding = 64 << 20;
   if (!input.interface.empty()) return 1;
+  if (requested != 0) return requested;
   std::uint64_t total = 0;
   for (const std::string& path : input.files) {
     struct stat st {};
