@@ -1,6 +1,5 @@
 #include "cli/frames_command.hpp"
 
-#include <fmt/format.h>
 #include <unistd.h>
 
 namespace tcplens {
@@ -24,16 +23,16 @@ int run_frames(const FramesOptions& options, const RunContext& context) {
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
+  return finish_frames(out, options, headed, result);
+}
+
+int finish_frames(OutputBuffer& out, const FramesOptions& options, bool headed,
+                  const RunResult& result) {
   if (result.account.frames_read + (result.exit_status == kExitOk) > 0) {
-    if (!headed) writer.header();
+    if (!headed && options.format == FrameFormat::tsv) append_tsv_header(out.raw());
     if (options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
   }
-  out.flush();
-  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;  // reader went away: quietly
-  if (!options.quiet && result.exit_status != kExitUsage) {
-    fmt::print(stderr, "{}\n", account_line(result.account));
-  }
-  return result.exit_status;
+  return finish_run(out, result, options.quiet);
 }
 
 }  // namespace tcplens

@@ -14,4 +14,9 @@ struct FramesOptions {
 
 int run_frames(const FramesOptions& options, const RunContext& ctx);
 
+// The end of a `frames` run, with one analyser or several: when something was read, the TSV
+// header if no row brought it (`headed`) and the JSON account; then finish_run.
+int finish_frames(OutputBuffer& out, const FramesOptions& options, bool headed,
+                  const RunResult& result);
+
 }  // namespace tcplens

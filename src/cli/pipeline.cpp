@@ -1,7 +1,7 @@
 #include "cli/pipeline.hpp"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +68,15 @@ std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptio
   }
   if (path != "-") return CaptureFile::open(path, error);
   return read_once(STDIN_FILENO, path, text, error);
+}
+
+int finish_run(OutputBuffer& out, const RunResult& result, bool quiet) {
+  out.flush();
+  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
+  if (!quiet && result.exit_status != kExitUsage) {
+    fmt::print(stderr, "{}\n", account_line(result.account));
+  }
+  return result.exit_status;
 }
 
 std::string account_line(const ReadAccount& a) {

@@ -113,6 +113,11 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
 using SegmentSink = std::function<bool(std::uint64_t number, const RawFrame&, const Segment&)>;
 RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx);
 
+// The end of a run writing to `out`: flushes it; if the reader went away, exits quietly (0, or 1
+// when writing failed); else prints the account line (unless quiet or the command line was
+// wrong) and returns the run's exit status.
+int finish_run(OutputBuffer& out, const RunResult& result, bool quiet);
+
 // "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
 std::string account_line(const ReadAccount& account);
 

@@ -9,17 +9,6 @@
 
 namespace tcplens {
 
-namespace {
-int finish(OutputBuffer& out, const RunResult& result, bool quiet) {
-  out.flush();
-  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
-  if (!quiet && result.exit_status != kExitUsage) {
-    fmt::print(stderr, "{}\n", account_line(result.account));
-  }
-  return result.exit_status;
-}
-}  // namespace
-
 int run_print(const SegmentViewOptions& options, const RunContext& context) {
   OutputBuffer out(STDOUT_FILENO);
   RunContext ctx = context;
@@ -33,7 +22,7 @@ int run_print(const SegmentViewOptions& options, const RunContext& context) {
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
-  return finish(out, result, options.quiet);
+  return finish_run(out, result, options.quiet);
 }
 
 int run_ladder(const SegmentViewOptions& options, const RunContext& ctx) {
@@ -50,7 +39,7 @@ int run_ladder(const SegmentViewOptions& options, const RunContext& ctx) {
     return kExitUsage;
   }
   ladder.finish(out.raw());
-  return finish(out, result, options.quiet);
+  return finish_run(out, result, options.quiet);
 }
 
 }  // namespace tcplens

@@ -261,15 +261,7 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
   if (pool.filling().frames != 0) pool.publish();
   analyzer.reset();  // its connections are freed while the other shards finish
   pool.close();
-  const bool any = result.account.frames_read + (result.exit_status == kExitOk) > 0;
-  if (any) header();
-  if (any && options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
-  out.flush();
-  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
-  if (!options.quiet && result.exit_status != kExitUsage) {
-    fmt::print(stderr, "{}\n", account_line(result.account));
-  }
-  return result.exit_status;
+  return finish_frames(out, options, headed, result);
 }
 
 }  // namespace tcplens
