@@ -24,12 +24,15 @@ struct IpAddress {
     return x.family <=> y.family;
   }
 
- private:
+  // The address bytes as two 64-bit words, i = 0 or 1 (host byte order: for hashing and
+  // equality, not ordering).
   [[nodiscard]] std::uint64_t word(int i) const {
     std::uint64_t v;
     std::memcpy(&v, bytes.data() + 8 * i, sizeof v);
     return v;
   }
+
+ private:
   // Big-endian: comparing these compares the bytes in order.
   [[nodiscard]] std::uint64_t ordered_word(int i) const { return __builtin_bswap64(word(i)); }
 };

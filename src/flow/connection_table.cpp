@@ -1,7 +1,5 @@
 #include "flow/connection_table.hpp"
 
-#include <cstring>
-
 namespace tcplens {
 
 FlowKey FlowKey::of(const Segment& s) {
@@ -14,22 +12,17 @@ std::size_t FlowKeyHash::operator()(const FlowKey& k) const {
   // Word-wise: four 64-bit loads of the addresses and one of the ports, each mixed with a
   // multiply-xorshift (the byte-at-a-time FNV it replaces was a tenth of the time on captures of
   // many short connections).
-  auto word = [](const std::uint8_t* p) {
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  };
   auto mix = [](std::uint64_t h, std::uint64_t v) {
     h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     h *= 0xff51afd7ed558ccdULL;
     return h ^ (h >> 33);
   };
   std::uint64_t h = k.a.addr.family;
-  h = mix(h, word(k.a.addr.bytes.data()));
-  h = mix(h, word(k.b.addr.bytes.data()));
+  h = mix(h, k.a.addr.word(0));
+  h = mix(h, k.b.addr.word(0));
   if (k.a.addr.family == 6) {
-    h = mix(h, word(k.a.addr.bytes.data() + 8));
-    h = mix(h, word(k.b.addr.bytes.data() + 8));
+    h = mix(h, k.a.addr.word(1));
+    h = mix(h, k.b.addr.word(1));
   }
   h = mix(h, (std::uint64_t{k.a.port} << 16) | k.b.port);
   return static_cast<std::size_t>(h);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
 #include "decode/segment.hpp"
 
@@ -14,12 +13,7 @@ namespace tcplens {
 // A 32-bit hash of the segment's connection, the same for both directions (XOR is symmetric:
 // no canonical ordering of the endpoints needed) and cheap enough for every frame.
 inline std::uint32_t connection_hash(const Segment& s) {
-  auto word = [](const IpAddress& a, std::size_t at) {
-    std::uint64_t v;
-    std::memcpy(&v, a.bytes.data() + at, sizeof v);
-    return v;
-  };
-  std::uint64_t h = word(s.src, 0) ^ word(s.dst, 0) ^ word(s.src, 8) ^ word(s.dst, 8);
+  std::uint64_t h = s.src.word(0) ^ s.dst.word(0) ^ s.src.word(1) ^ s.dst.word(1);
   h ^= std::uint64_t{static_cast<std::uint16_t>(s.src_port ^ s.dst_port)} << 16;
   h *= 0x9e3779b97f4a7c15ULL;
   h ^= h >> 29;
