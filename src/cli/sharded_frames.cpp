@@ -94,6 +94,16 @@ struct alignas(64) Progress {
   std::atomic<std::uint64_t> value{0};
 };
 
+// Sleeps until `ready(value)` holds for the counter, and returns that value.
+template <class Ready>
+std::uint64_t wait_until(const std::atomic<std::uint64_t>& counter, Ready ready) {
+  for (;;) {
+    const std::uint64_t v = counter.load(std::memory_order_acquire);
+    if (ready(v)) return v;
+    counter.wait(v, std::memory_order_acquire);
+  }
+}
+
 // Shard 0 runs on the reading thread: it decodes every frame (to find its connection's shard),
 // analyses and renders its own at once, and queues the others' decoded segments for their
 // threads. Shards 1…N-1 each run on a thread of their own; the last of them also merges every
@@ -121,9 +131,7 @@ class ShardPool {
     published_word_.store(published_, std::memory_order_release);
     published_word_.notify_all();
     const std::uint64_t need = published_ >= kRing ? published_ - kRing + 1 : 0;
-    for (std::uint64_t c; (c = merged_.value.load(std::memory_order_acquire)) < need;) {
-      merged_.value.wait(c);
-    }
+    wait_until(merged_.value, [need](std::uint64_t merged) { return merged >= need; });
     filling().reset(shards_);
   }
 
@@ -146,11 +154,10 @@ class ShardPool {
     const bool merger = w + 1 == shards_;
     TcpAnalyzer analyzer;  // a local: each shard frees its own connections, in parallel
     for (std::uint64_t b = 0;; ++b) {
-      std::uint64_t word;
-      while (((word = published_word_.load(std::memory_order_acquire)) & ~kClosed) <= b) {
-        if ((word & kClosed) != 0) return;
-        published_word_.wait(word);
-      }
+      const std::uint64_t word = wait_until(published_word_, [b](std::uint64_t w) {
+        return (w & ~kClosed) > b || (w & kClosed) != 0;
+      });
+      if ((word & ~kClosed) <= b) return;  // closed, every batch done
       Batch& batch = ring_[b % kRing];
       ShardRows& rows = batch.rows[w];
       for (const SegmentItem& f : batch.items[w]) {
@@ -163,8 +170,7 @@ class ShardPool {
         continue;
       }
       for (unsigned v = 1; v < w; ++v) {
-        auto& d = done_[v].value;
-        for (std::uint64_t x; (x = d.load(std::memory_order_acquire)) <= b;) d.wait(x);
+        wait_until(done_[v].value, [b](std::uint64_t done) { return done > b; });
       }
       merge(batch);
       merged_.value.store(b + 1, std::memory_order_release);
