@@ -79,8 +79,8 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
     if (rc == 1) break;
     if (rc == 0) {
       // Nothing captured for now: wait up to 0.1 s for more. A wait that ends with nothing is a
-      // quiet moment (to save, to let output through); one cut by a signal goes round to
-      // pcap_next_ex, which reports a break_loop().
+      // quiet moment (to save, to let output through); one cut by a signal goes round again,
+      // and a break_loop() is then seen here.
       if (fd_ >= 0) {
         if (broken_.load(std::memory_order_relaxed)) return ReadStatus::interrupted;
         pollfd ready{fd_, POLLIN, 0};
@@ -107,7 +107,8 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
 }
 
 void LiveCapture::break_loop() {
-  broken_.store(true, std::memory_order_relaxed);  // (non-blocking reads do not see the next)
+  // Seen by next() between its waits: a non-blocking pcap_next_ex does not report a break.
+  broken_.store(true, std::memory_order_relaxed);
   pcap_breakloop(handle_);
 }
 

@@ -32,8 +32,8 @@ class LiveCapture final : public FrameSource {
   void break_loop();
   // Kernel counters at the end of the capture.
   bool stats(std::uint64_t& received, std::uint64_t& dropped) const;
-  // Called whenever libpcap's timeout (0.1 s) passes with nothing captured: a quiet moment,
-  // for instance to let what was written so far reach its reader.
+  // Called whenever 0.1 s passes with nothing captured: a quiet moment, for instance to let
+  // what was written so far reach its reader.
   void on_quiet(std::function<void()> hook) { quiet_ = std::move(hook); }
 
  private:
