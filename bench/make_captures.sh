@@ -28,9 +28,11 @@ tmp=$(mktemp -d "$out/.make_captures.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 # Copies of IN, copy k with ephemeral ports moved by k*STEP and times moved by k*SHIFT seconds,
-# concatenated in order (mergecap -a: no re-sorting, the copies follow one another).
-replicate() {  # IN OUT N STEP SHIFT
-  local in=$1 dst=$2 n=$3 step=$4 shift_s=$5 k parts=()
+# joined by JOIN: "append" concatenates them in order (mergecap -a: no re-sorting, the copies
+# follow one another), "time" merges their frames by timestamp (copies that overlap interleave).
+replicate() {  # IN OUT N STEP SHIFT JOIN
+  local in=$1 dst=$2 n=$3 step=$4 shift_s=$5 join=$6 k parts=() how=()
+  [ "$join" = append ] && how=(-a)
   for ((k = 0; k < n; k++)); do
     python3 "$here/shift_ports.py" "$in" "$tmp/p$k.pcap" $((k * step))
     editcap -F pcap -t "$(awk -v k="$k" -v s="$shift_s" 'BEGIN{printf "%.6f", k*s}')" \
@@ -38,24 +40,16 @@ replicate() {  # IN OUT N STEP SHIFT
     rm "$tmp/p$k.pcap"
     parts+=("$tmp/c$k.pcap")
   done
-  mergecap -F pcap -a -w "$dst" "${parts[@]}"
+  mergecap -F pcap "${how[@]}" -w "$dst" "${parts[@]}"
   rm -f "${parts[@]}"
 }
 
 # bulkloss.pcap lasts 0.03 s: a copy every 0.1 s keeps the copies apart in time.
-replicate "$src" "$out/bulk.pcap" "$copies" 1 0.1
+replicate "$src" "$out/bulk.pcap" "$copies" 1 0.1 append
 # 10x: bulk.pcap lasts copies*0.1 s; its copies use port offsets past the first 15.
-replicate "$out/bulk.pcap" "$out/bulk10.pcap" 10 "$copies" "$(awk -v c="$copies" 'BEGIN{print c*0.1+1}')"
-# Interleaved: copy k starts k*5 ms in, the copies overlap (each lasts ~30 ms); merged by time.
-parts=()
-for ((k = 0; k < mix; k++)); do
-  python3 "$here/shift_ports.py" "$src" "$tmp/p$k.pcap" "$k"
-  editcap -F pcap -t "$(awk -v k="$k" 'BEGIN{printf "%.6f", k*0.005}')" "$tmp/p$k.pcap" "$tmp/m$k.pcap"
-  rm "$tmp/p$k.pcap"
-  parts+=("$tmp/m$k.pcap")
-done
-mergecap -F pcap -w "$out/bulkmix.pcap" "${parts[@]}"
-rm -f "${parts[@]}"
+replicate "$out/bulk.pcap" "$out/bulk10.pcap" 10 "$copies" "$(awk -v c="$copies" 'BEGIN{print c*0.1+1}')" append
+# Interleaved: copy k starts k*5 ms in, the copies overlap (each lasts ~30 ms).
+replicate "$src" "$out/bulkmix.pcap" "$mix" 1 0.005 time
 python3 "$here/gen_many.py" "$out/many.pcap" "$conns"
 
 for f in bulk bulk10 bulkmix many; do
