@@ -17,12 +17,14 @@ ip netns exec "$ns" "$tcplens" frames -i lo -c $count -w "$dir/saved.pcap" tcp p
   >"$dir/live.tsv" 2>"$dir/live.err" &
 cap=$!
 sleep 1
-# Traffic: one connection exchanging small messages, more than $count frames in all; UDP noise
-# that the filter must drop.
-ip netns exec "$ns" python3 - <<'PY'
-import socket, threading, time
+# Traffic: one connection exchanging ROUNDS small messages on PORT, with UDP noise that a
+# filter on the port must drop.
+talk() {  # PORT ROUNDS
+  ip netns exec "$ns" python3 - "$1" "$2" <<'PY'
+import socket, sys, threading, time
+port, rounds = int(sys.argv[1]), int(sys.argv[2])
 srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", 7777)); srv.listen(1)
+srv.bind(("127.0.0.1", port)); srv.listen(1)
 def serve():
     c, _ = srv.accept()
     while True:
@@ -32,14 +34,16 @@ def serve():
     c.close()
 threading.Thread(target=serve, daemon=True).start()
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-c = socket.create_connection(("127.0.0.1", 7777))
-for i in range(15):
+c = socket.create_connection(("127.0.0.1", port))
+for i in range(rounds):
     c.send(b"ping"); c.recv(4)
     u.sendto(b"noise", ("127.0.0.1", 9))
     time.sleep(0.02)
 c.close()
 time.sleep(0.2)
 PY
+}
+talk 7777 15  # more than $count frames in all
 for _ in $(seq 50); do kill -0 $cap 2>/dev/null || break; sleep 0.1; done
 if kill -0 $cap 2>/dev/null; then echo "tcplens did not stop after -c $count"; kill -INT $cap; exit 1; fi
 wait $cap
@@ -101,15 +105,7 @@ rows_cap=$!
 ip netns exec "$ns" "$tcplens" print -q -i lo tcp port 7779 >"$dir/flow.txt" 2>/dev/null &
 print_cap=$!
 sleep 1
-ip netns exec "$ns" python3 - <<'PY'
-import socket, threading
-srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", 7779)); srv.listen(1)
-def serve():
-    c, _ = srv.accept(); c.recv(10); c.send(b"ok"); c.close()
-threading.Thread(target=serve, daemon=True).start()
-a = socket.create_connection(("127.0.0.1", 7779)); a.send(b"hi"); a.recv(2); a.close()
-PY
+talk 7779 1
 sleep 1
 live_rows=$(($(wc -l <"$dir/flow.tsv") - 1))
 live_lines=$(wc -l <"$dir/flow.txt")
