@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
+#include <memory>
+#include <vector>
 
 #include "flow/connection.hpp"
 
@@ -18,9 +19,7 @@ struct FlowKey {
 };
 
 struct FlowKeyHash {
-  // Not noexcept: libstdc++ then keeps each key's hash in its node, and a lookup walking a
-  // bucket compares hashes instead of hashing every node again to find where the bucket ends.
-  std::size_t operator()(const FlowKey& k) const;
+  std::size_t operator()(const FlowKey& k) const noexcept;
 };
 
 // The one rule for a new stream on a 4-tuple already seen: a pure SYN whose ISN differs from the
@@ -30,8 +29,21 @@ inline bool syn_starts_new_stream(const Segment& s, bool base_set, std::uint32_t
          s.seq != base_seq;
 }
 
+// Every 4-tuple ever seen has one slot in an open-addressing index (linear probing, never
+// removed): either its live connection or, once retired, its tombstone. Connections live in
+// fixed chunks, so a Connection's address stays valid while it is live, and a retired one's
+// place is reused; a lookup costs one probe of 8-byte slots and one visit to the entry, which
+// the analysis then uses anyway. (A node-based std::unordered_map spent a third of the time on
+// captures of many short connections chasing its nodes, and allocated one per connection.)
 class ConnectionTable {
  public:
+  ConnectionTable() = default;
+  ConnectionTable(ConnectionTable&&) noexcept = default;
+  ConnectionTable& operator=(ConnectionTable&&) noexcept = default;
+  ConnectionTable(const ConnectionTable&) = delete;
+  ConnectionTable& operator=(const ConnectionTable&) = delete;
+  ~ConnectionTable() = default;
+
   // The current connection of the segment's 4-tuple, or nullptr.
   Connection* find(const FlowKey& key);
   // Starts a new stream for the 4-tuple (replacing any previous one), first sender = s.src, with
@@ -47,19 +59,46 @@ class ConnectionTable {
   std::size_t retire_idle(std::int64_t before_ns);
 
   [[nodiscard]] std::uint32_t streams() const { return next_stream_; }
-  [[nodiscard]] std::size_t live() const { return table_.size(); }
-  [[nodiscard]] std::size_t retired() const { return tombstones_.size(); }
+  [[nodiscard]] std::size_t live() const { return live_; }
+  [[nodiscard]] std::size_t retired() const { return tombstones_.size() - free_tombstones_.size(); }
 
  private:
   struct Tombstone {
+    FlowKey key;
     std::uint32_t stream;
     Endpoint first, second;
     std::uint32_t base_seq[2];
     bool base_set[2];
   };
-  static Tombstone tombstone_of(const Connection& c);
-  std::unordered_map<FlowKey, Connection, FlowKeyHash> table_;
-  std::unordered_map<FlowKey, Tombstone, FlowKeyHash> tombstones_;
+  struct LiveEntry {
+    FlowKey key;
+    Connection connection;
+  };
+  // tag 0: empty. ref: a LiveEntry's number, or kRetired | a tombstone's number.
+  struct Slot {
+    std::uint32_t tag;
+    std::uint32_t ref;
+  };
+  static constexpr std::uint32_t kRetired = std::uint32_t{1} << 31;
+  static constexpr std::size_t kChunk = 256;  // live entries per chunk
+
+  // The key's slot, or the empty slot where it would go.
+  Slot& slot_of(const FlowKey& key, std::uint32_t tag);
+  [[nodiscard]] const FlowKey& key_of(Slot s) const;
+  LiveEntry& entry(std::uint32_t n) { return chunks_[n / kChunk][n % kChunk]; }
+  std::uint32_t new_entry();
+  std::uint32_t new_tombstone(const LiveEntry& e);
+  void free_entry(std::uint32_t n);
+  void grow();
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::size_t used_ = 0;     // slots taken
+  std::vector<std::unique_ptr<LiveEntry[]>> chunks_;
+  std::vector<std::uint32_t> free_entries_;
+  std::uint32_t entries_ = 0;  // live entries handed out so far (free ones included)
+  std::size_t live_ = 0;
+  std::vector<Tombstone> tombstones_;
+  std::vector<std::uint32_t> free_tombstones_;
   std::uint32_t next_stream_ = 0;
 };
 
