@@ -15,6 +15,7 @@ class JsonBuilder {
   JsonBuilder& end_object();
   JsonBuilder& begin_array();
   JsonBuilder& end_array();
+  // A field name of ours (plain ASCII letters, digits and '_': written as is, not escaped).
   JsonBuilder& key(std::string_view k);
   JsonBuilder& value(std::string_view s);
   JsonBuilder& value(const char* s) { return value(std::string_view(s)); }
@@ -28,7 +29,10 @@ class JsonBuilder {
   JsonBuilder& null();
 
  private:
-  void separate();
+  void separate() {
+    if (need_comma_) out_.push_back(',');
+    need_comma_ = true;
+  }
   std::string& out_;
   bool need_comma_ = false;
 };
