@@ -303,9 +303,16 @@ SkipReason decode_frame(int link, std::span<const std::uint8_t> bytes, std::uint
 std::string to_string(const IpAddress& addr) {
   char buf[64];
   if (addr.family == 4) {
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", addr.bytes[0], addr.bytes[1], addr.bytes[2],
-                  addr.bytes[3]);
-    return buf;
+    // By hand: snprintf was a fortieth of `summary` on captures of many short connections.
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned b = addr.bytes[i];
+      if (i > 0) *p++ = '.';
+      if (b >= 100) *p++ = static_cast<char>('0' + b / 100);
+      if (b >= 10) *p++ = static_cast<char>('0' + b / 10 % 10);
+      *p++ = static_cast<char>('0' + b % 10);
+    }
+    return {buf, p};
   }
   // RFC 5952: longest run of two or more zero groups becomes "::".
   std::uint16_t g[8];

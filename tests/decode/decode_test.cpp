@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "support/packet_builder.hpp"
 
 namespace tcplens {
@@ -39,6 +45,19 @@ TEST(Decode, EthernetIpv4) {
   expect_segment(s, t);
   EXPECT_EQ(to_string(s.src), "10.0.0.1");
   EXPECT_EQ(to_string(s.dst), "10.0.0.2");
+}
+
+TEST(IpAddress, Ipv4TextEveryDigitCount) {
+  IpAddress a;
+  a.family = 4;
+  for (const auto& [bytes, text] : std::vector<std::pair<std::array<std::uint8_t, 4>, std::string>>{
+           {{0, 0, 0, 0}, "0.0.0.0"},
+           {{9, 10, 99, 100}, "9.10.99.100"},
+           {{255, 254, 200, 1}, "255.254.200.1"},
+           {{192, 168, 0, 10}, "192.168.0.10"}}) {
+    std::copy(bytes.begin(), bytes.end(), a.bytes.begin());
+    EXPECT_EQ(to_string(a), text);
+  }
 }
 
 TEST(Decode, StackedVlanTags) {
