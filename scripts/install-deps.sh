@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build pkg-config python3 libtsan2
-  libpcap-dev libcli11-dev libfmt-dev libgtest-dev
+  libpcap-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
   tshark tcpdump iproute2 nftables iptables ethtool chromium
 )
 missing=()

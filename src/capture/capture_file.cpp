@@ -79,9 +79,13 @@ std::unique_ptr<CaptureFile> CaptureFile::open_fd(int fd, const std::string& nam
 bool CaptureFile::read_file_header(std::string& error) {
   if (!reader_.ensure(4)) {
     if (reader_.io_error() != 0) {
-      error = std::strerror(reader_.io_error());
+      error = reader_.error_text();
+      if (reader_.compressed()) {
+        error += " (at byte offset " + std::to_string(reader_.compressed_offset()) + ")";
+      }
     } else {
-      error = reader_.available() == 0 ? "empty file" : "not a pcap or pcapng capture (too short)";
+      error = content_error(reader_.available() == 0 ? "empty file"
+                                                     : "not a pcap or pcapng capture (too short)");
     }
     return false;
   }
@@ -96,7 +100,7 @@ bool CaptureFile::read_file_header(std::string& error) {
       swapped_ = swapped;
       nanoseconds_ = m == kPcapMagicNano;
       if (!reader_.ensure(24)) {
-        error = "pcap file header cut short (at byte offset 0)";
+        error = content_error("pcap file header cut short (at byte offset 0)");
         return false;
       }
       const std::uint8_t* h = reader_.view(24).data();
@@ -108,12 +112,20 @@ bool CaptureFile::read_file_header(std::string& error) {
       return true;
     }
   }
-  error = "not a pcap or pcapng capture";
+  error = content_error("not a pcap or pcapng capture");
   return false;
 }
 
+std::string CaptureFile::content_error(std::string reason) const {
+  // In a gzip file, a fault of the content is at an offset of the content (what `zcat` shows).
+  if (reader_.compressed() && reader_.io_error() == 0) return "gunzipped content: " + reason;
+  return reason;
+}
+
 ReadStatus CaptureFile::fail(std::string reason, std::int64_t offset) {
-  error_ = std::move(reason);
+  // A fault of the compression itself is at an offset of the file.
+  if (reader_.compressed() && reader_.io_error() != 0) offset = reader_.compressed_offset();
+  error_ = content_error(std::move(reason));
   error_offset_ = offset;
   finished_ = true;
   return ReadStatus::error;
@@ -146,7 +158,7 @@ ReadStatus CaptureFile::next(RawFrame& frame) {
 ReadStatus CaptureFile::next_pcap(RawFrame& frame) {
   std::int64_t at = reader_.offset();
   if (!reader_.ensure(16)) {
-    if (reader_.io_error() != 0) return fail(std::strerror(reader_.io_error()), at);
+    if (reader_.io_error() != 0) return fail(reader_.error_text(), at);
     if (reader_.available() == 0) {
       finished_ = true;
       return ReadStatus::end;
@@ -162,7 +174,7 @@ ReadStatus CaptureFile::next_pcap(RawFrame& frame) {
     return fail("record length " + std::to_string(caplen) + " is absurd (over 256 KiB)", at);
   }
   if (!reader_.ensure(16 + std::size_t{caplen})) {
-    if (reader_.io_error() != 0) return fail(std::strerror(reader_.io_error()), at);
+    if (reader_.io_error() != 0) return fail(reader_.error_text(), at);
     return fail("capture cut short in a record of " + std::to_string(caplen) + " bytes", at);
   }
   frame.ts_ns = static_cast<std::int64_t>(sec) * 1'000'000'000 +
@@ -225,7 +237,7 @@ ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
   for (;;) {
     std::int64_t at = reader_.offset();
     if (!reader_.ensure(8)) {
-      if (reader_.io_error() != 0) return fail(std::strerror(reader_.io_error()), at);
+      if (reader_.io_error() != 0) return fail(reader_.error_text(), at);
       if (reader_.available() == 0) {
         finished_ = true;
         return ReadStatus::end;
@@ -254,7 +266,7 @@ ReadStatus CaptureFile::next_pcapng(RawFrame& frame) {
       continue;
     }
     if (!reader_.ensure(length)) {
-      if (reader_.io_error() != 0) return fail(std::strerror(reader_.io_error()), at);
+      if (reader_.io_error() != 0) return fail(reader_.error_text(), at);
       return fail("capture cut short in a pcapng block of " + std::to_string(length) + " bytes",
                   at);
     }

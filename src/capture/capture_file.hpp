@@ -59,6 +59,7 @@ class CaptureFile final : public FrameSource {
   bool read_section_header(std::span<const std::uint8_t> body);
   void read_interface(std::span<const std::uint8_t> body);
   ReadStatus fail(std::string reason, std::int64_t offset);
+  [[nodiscard]] std::string content_error(std::string reason) const;
   std::int64_t to_ns(const Interface& itf, std::uint64_t ts) const;
 
   FileReader reader_;

@@ -1,13 +1,16 @@
 // Sequential reading of a file or stdin, with a window of contiguous bytes that parsers can look
 // at. A regular file is mapped into memory (no copy, no read call at all; pages behind the cursor
 // are handed back as it moves on, so the resident size stays flat); anything else is read in
-// large chunks. No per-record system call either way.
+// large chunks. No per-record system call either way. gzip-compressed content (a rotated
+// `tcpdump -z gzip` file, `gzip -c x.pcap |`) is recognised by its first bytes and inflated as it
+// is read, as tshark does; offsets then count the uncompressed bytes.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "capture/page_warmer.hpp"
@@ -18,7 +21,7 @@ class FileReader {
  public:
   // `chunk` is the read size; below 1 MiB (tests, fuzzers) the file is read, never mapped.
   explicit FileReader(int fd, std::size_t chunk = 1 << 20);
-  ~FileReader();
+  ~FileReader();  // out of line: Inflater is complete only there
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
 
@@ -48,6 +51,13 @@ class FileReader {
   // File offset of the cursor.
   [[nodiscard]] std::int64_t offset() const { return offset_; }
   [[nodiscard]] int io_error() const { return errno_; }
+  // What went wrong reading (io_error() != 0): the system's words, or what is wrong with the
+  // compressed data.
+  [[nodiscard]] std::string error_text() const;
+  // The content is gzip-compressed (known once the first bytes are read).
+  [[nodiscard]] bool compressed() const { return inflater_ != nullptr; }
+  // Compressed bytes inflated so far: where in the file a gzip error lies.
+  [[nodiscard]] std::int64_t compressed_offset() const;
 
  private:
   static constexpr std::size_t kReleaseStep = 16 << 20;
@@ -56,6 +66,10 @@ class FileReader {
   static constexpr std::size_t kWarmStep = 4 << 20;
   void step();
   void release_behind();
+  // Reads up to `cap` bytes of content at `dst`, inflating gzip data: > 0 bytes read, 0 at the
+  // end, -1 on an error (errno_ set).
+  std::ptrdiff_t read_content(std::uint8_t* dst, std::size_t cap);
+  std::ptrdiff_t inflate_into(std::uint8_t* dst, std::size_t cap);
 
   int fd_;
   std::size_t chunk_;
@@ -71,6 +85,10 @@ class FileReader {
   std::int64_t offset_ = 0;
   int errno_ = 0;
   bool eof_ = false;
+  bool sniffed_ = false;  // the first bytes have been looked at for a gzip header
+  struct Inflater;        // zlib's stream and its compressed input
+  std::unique_ptr<Inflater> inflater_;
+  std::string inflate_error_;
 };
 
 }  // namespace tcplens

@@ -19,7 +19,8 @@ struct TextOptions {
 // Parses "YYYY-MM-DD" into midnight UTC epoch seconds; false if malformed.
 bool parse_date(const std::string& text, std::int64_t& epoch_s);
 
-// True when the bytes look like a capture file (pcap or pcapng magic), not text.
+// True when the bytes look like a capture file (pcap or pcapng magic, or gzip: a compressed one),
+// not text.
 bool looks_like_capture(const std::uint8_t* first4, std::size_t n);
 
 class TcpdumpText final : public FrameSource {

@@ -94,6 +94,51 @@ offset=$(sed -n 's/.*at byte offset \([0-9]*\).*/\1/p' "$dir/err")
 check "cut capture: the error and its offset in the JSON account" account_is "$dir/cut.jsonl" 21 21 \
   '{}' "[[\"$(sed -n 's/.*cut.pcap: \(.*\) (at byte.*/\1/p' "$dir/err")\", $offset]]"
 
+# gzip-compressed captures (rotated `tcpdump -z gzip` files, `gzip -c x.pcap |`), as tshark reads
+# them: the same analysis as the plain file, from a file, stdin, several gzip members one after
+# another, a pcapng, and with --threads; a fault of the compression is at an offset of the .gz
+# file, a fault of the content at the same offset as in the plain file.
+gzip -c "$bulk" >"$dir/bulk.pcap.gz"
+"$tcplens" frames -q "$bulk" >"$dir/bulk.tsv"
+"$tcplens" frames -q "$dir/bulk.pcap.gz" >"$dir/gz.tsv"
+check "gzip file: same rows as the plain file" cmp -s "$dir/bulk.tsv" "$dir/gz.tsv"
+"$tcplens" frames -q - <"$dir/bulk.pcap.gz" >"$dir/gz-stdin.tsv"
+check "gzip on stdin: same rows as the plain file" cmp -s "$dir/bulk.tsv" "$dir/gz-stdin.tsv"
+{ head -c 1 "$dir/bulk.pcap.gz"; sleep 0.2; tail -c +2 "$dir/bulk.pcap.gz"; } |
+  "$tcplens" frames -q - >"$dir/gz-slow.tsv"
+check "gzip from a pipe that hands over one byte first" cmp -s "$dir/bulk.tsv" "$dir/gz-slow.tsv"
+"$tcplens" frames -q --threads 2 "$dir/bulk.pcap.gz" >"$dir/gz-t2.tsv"
+check "gzip file, --threads 2: same rows as the plain file" cmp -s "$dir/bulk.tsv" "$dir/gz-t2.tsv"
+{ head -c 100000 "$bulk" | gzip; tail -c +100001 "$bulk" | gzip; } >"$dir/members.gz"
+"$tcplens" frames -q "$dir/members.gz" >"$dir/members.tsv"
+check "two gzip members one after another: one capture" cmp -s "$dir/bulk.tsv" "$dir/members.tsv"
+ng=$shared/real/ldap_vlan_v6.pcapng
+"$tcplens" summary --json -q "$ng" >"$dir/ng.jsonl"
+gzip -c "$ng" | "$tcplens" summary --json -q - >"$dir/ng-gz.jsonl"
+check "gzip pcapng through a pipe: same summary" cmp -s "$dir/ng.jsonl" "$dir/ng-gz.jsonl"
+gz_size=$(stat -c %s "$dir/bulk.pcap.gz")
+head -c $((gz_size / 2)) "$dir/bulk.pcap.gz" >"$dir/half.gz"
+"$tcplens" frames -q "$dir/half.gz" >"$dir/half.tsv" 2>"$dir/err"; rc=$?
+rows=$(($(wc -l <"$dir/half.tsv") - 1))
+gz_at=$(sed -n 's/.*half.gz: gzip data cut short (at byte offset \([0-9]*\))$/\1/p' "$dir/err")
+check "gzip cut short: exit 3, the rows before, the offset in the .gz file" \
+  bash -c "test $rc -eq 3 && test $rows -gt 0 && test $rows -lt $(($(wc -l <"$dir/bulk.tsv") - 1)) &&
+           test -n '$gz_at' && test '$gz_at' -le $((gz_size / 2)) &&
+           head -$((rows + 1)) '$dir/bulk.tsv' | cmp -s - '$dir/half.tsv'"
+gzip -c "$dir/cut.pcap" >"$dir/cut.pcap.gz"
+"$tcplens" frames -q "$dir/cut.pcap.gz" >"$dir/cutgz.tsv" 2>"$dir/err"; rc=$?
+check "gzip of a cut capture: exit 3, rows and offset as the plain file's" \
+  bash -c "test $rc -eq 3 && cmp -s '$dir/cut.tsv' '$dir/cutgz.tsv' &&
+           grep -q 'cut.pcap.gz: gunzipped content: capture cut short in a record.*at byte offset $offset)' '$dir/err'"
+printf '\x1f\x8b\x07\x00not deflate' >"$dir/bad.gz"
+"$tcplens" frames -q "$dir/bad.gz" >/dev/null 2>"$dir/err"; rc=$?
+check "corrupt gzip header: exit 1, one line naming it" \
+  bash -c "test $rc -eq 1 && test \$(wc -l <'$dir/err') -eq 1 && grep -q 'bad.gz: corrupt gzip data' '$dir/err'"
+gzip -c "$source/README.md" >"$dir/readme.gz"
+"$tcplens" frames -q "$dir/readme.gz" >/dev/null 2>"$dir/err"; rc=$?
+check "gzip of something else: exit 1, says what is inside" \
+  bash -c "test $rc -eq 1 && grep -q 'readme.gz: gunzipped content: not a pcap or pcapng capture' '$dir/err'"
+
 # tcpdump text: the seed's two blocks, merged, analysed directly and after `convert`, agree with
 # tshark's analysis of the converted capture.
 text="$source/tests/data/seed"
