@@ -103,6 +103,12 @@ int main(int argc, char** argv) {
   summary_in.add_to(summary_cmd);
   summary_in.add_idle_timeout(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
+  unsigned summary_threads = 0;  // not given: frame_threads decides
+  summary_cmd
+      ->add_option("--threads", summary_threads,
+                   "Analysers, sharded by connection (default: all cores for capture files "
+                   "of 64 MiB or more, else 1; a live capture runs one); same output")
+      ->check(CLI::Range(1u, 64u));
 
   InputFlags explain_in;
   std::uint32_t explain_stream = 0;
@@ -197,6 +203,7 @@ int main(int argc, char** argv) {
     options.input = summary_in.input;
     options.json = summary_json;
     options.quiet = ctx.quiet = summary_in.quiet;
+    options.threads = frame_threads(summary_threads, options.input);
     return run_summary(options, ctx);
   }
   if (explain_cmd->parsed()) {

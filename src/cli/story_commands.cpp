@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli/records.hpp"
+#include "cli/sharded_records.hpp"
 #include "render/output_buffer.hpp"
 #include "render/summary_writer.hpp"
 #include "story/story_builder.hpp"
@@ -66,7 +67,39 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
       rows.emplace_back(troubled(r.diagnosis.verdict), std::move(row));
     };
   }
-  RunResult result = stream_records(options.input, ctx, emit, on_end);
+  RunResult result;
+  if (!live && options.threads > 1) {
+    // Each shard renders its records as `print` does; the stream field is the number after
+    // `{"stream":` (JSON) or the right-aligned column after the flag (table).
+    auto render = [json = options.json](const ConnectionRecord& r, std::string& text,
+                                        StreamField& field) {
+      const std::size_t begin = text.size();
+      if (json) {
+        append_summary_json(text, r);
+        text.push_back('\n');
+        field.begin = std::string_view("{\"stream\":").size();
+        field.end = text.find(',', begin + field.begin) - begin;
+        field.width = 0;
+      } else {
+        append_summary_rows(text, {r});
+        field.begin = 2;
+        field.end = text.find_first_not_of(' ', begin + 2);
+        field.end = text.find(' ', field.end) - begin;
+        field.width = 6;
+      }
+      return troubled(r.diagnosis.verdict);
+    };
+    auto emit_text = [&](std::string_view text, bool bad) {
+      if (options.json) {
+        out.append(text);
+      } else {
+        rows.emplace_back(bad, std::string(text));
+      }
+    };
+    result = stream_records_sharded(options.input, ctx, options.threads, render, emit_text);
+  } else {
+    result = stream_records(options.input, ctx, emit, on_end);
+  }
   if (nothing_read(result)) return result.exit_status;
   if (options.json) append_account_json(out.raw(), result.account);
   if (!live && !options.json) {

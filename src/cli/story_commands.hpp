@@ -12,6 +12,7 @@ struct SummaryOptions {
   InputOptions input;
   bool json = false;
   bool quiet = false;
+  unsigned threads = 1;  // shards of the connections (cli/sharded_records.hpp); live: 1
 };
 
 struct ExplainOptions {

@@ -189,6 +189,27 @@ for cap in "$bulk" "$shared/real/ftp_crack.pcap" "$shared/real/tls_ciphers.pcap"
       bash -c "cmp -s '$dir/t1' '$dir/tn' && cmp -s '$dir/j1' '$dir/jn' && cmp -s '$dir/t1' '$dir/tp'"
   done
 done
+# summary --threads: the same records, JSON and table, as one analyser; with idle connections
+# reported part-way (--idle-timeout 1 s: each shard looks for them at the same moments), and
+# from a pipe.
+for cap in "$bulk" "$shared/real/espn_fail.pcapng" "$shared/real/ftp_crack.pcap" \
+           "$source/tests/data/lab/manyshort.pcap" "$source/tests/data/lab/synretry.pcap" "$many10k"; do
+  for idle in 1800 1; do
+    "$tcplens" summary -q --json --idle-timeout $idle --threads 1 "$cap" >"$dir/s1"
+    "$tcplens" summary -q --idle-timeout $idle --threads 1 "$cap" >"$dir/r1"
+    for t in 2 3 8; do
+      "$tcplens" summary -q --json --idle-timeout $idle --threads $t "$cap" >"$dir/sn"
+      "$tcplens" summary -q --idle-timeout $idle --threads $t "$cap" >"$dir/rn"
+      cat "$cap" | "$tcplens" summary -q --json --idle-timeout $idle --threads $t - >"$dir/sp"
+      check "summary --threads $t, idle $idle s: same JSON and table, file and pipe ($(basename "$cap"))" \
+        bash -c "cmp -s '$dir/s1' '$dir/sn' && cmp -s '$dir/r1' '$dir/rn' && cmp -s '$dir/s1' '$dir/sp'"
+    done
+  done
+done
+"$tcplens" summary -q --json --idle-timeout 1 --threads 2 "$shared/real/espn_fail.pcapng" |
+  grep -c '"released_idle_at":[0-9]' >"$dir/idle-count"
+check "summary --threads 2, idle 1 s: connections reported idle part-way (espn_fail: 16)" \
+  test "$(cat "$dir/idle-count")" -eq 16
 "$tcplens" frames -q --threads 1 "$bulk" "$shared/real/ftp_crack.pcap" >"$dir/t1"
 "$tcplens" frames -q --threads 2 "$bulk" "$shared/real/ftp_crack.pcap" >"$dir/tn"
 check "--threads 2: two inputs merged by time, same bytes as one thread" cmp -s "$dir/t1" "$dir/tn"
