@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/shard_batches.hpp"
 #include "flow/shard.hpp"
 
 namespace tcplens {
@@ -87,23 +88,6 @@ struct Batch {
   }
 };
 
-// Batch counts published by the reading thread; this bit is set once no more will come.
-constexpr std::uint64_t kClosed = std::uint64_t{1} << 63;
-
-struct alignas(64) Progress {
-  std::atomic<std::uint64_t> value{0};
-};
-
-// Sleeps until `ready(value)` holds for the counter, and returns that value.
-template <class Ready>
-std::uint64_t wait_until(const std::atomic<std::uint64_t>& counter, Ready ready) {
-  for (;;) {
-    const std::uint64_t v = counter.load(std::memory_order_acquire);
-    if (ready(v)) return v;
-    counter.wait(v, std::memory_order_acquire);
-  }
-}
-
 // Shard 0 runs on the reading thread: it decodes every frame (to find its connection's shard),
 // analyses and renders its own at once, and queues the others' decoded segments for their
 // threads. Shards 1…N-1 each run on a thread of their own; the last of them also merges every
@@ -114,67 +98,35 @@ std::uint64_t wait_until(const std::atomic<std::uint64_t>& counter, Ready ready)
 class ShardPool {
  public:
   ShardPool(unsigned shards, FrameFormat format, OutputBuffer& out)
-      : out_(out), done_(shards), global_(shards), format_(format), shards_(shards) {
-    for (auto& b : ring_) b.reset(shards);
-    for (unsigned w = 1; w < shards; ++w) workers_.emplace_back([this, w] { work(w); });
+      : out_(out), global_(shards), analyzers_(shards), format_(format), shards_(shards) {
+    for (unsigned w = 1; w < shards; ++w) analyzers_[w].emplace();
+    batches_.emplace(shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
+                                            [this](Batch& b) { merge(b); },
+                                            [this](unsigned w) { analyzers_[w].reset(); }});
   }
-  ~ShardPool() { close(); }
-  ShardPool(const ShardPool&) = delete;
-  ShardPool& operator=(const ShardPool&) = delete;
 
   // The batch being filled.
-  Batch& filling() { return ring_[published_ % kRing]; }
-
+  Batch& filling() { return batches_->filling(); }
   // Hands the batch being filled to the shards, then waits until the next slot is merged.
-  void publish() {
-    ++published_;
-    published_word_.store(published_, std::memory_order_release);
-    published_word_.notify_all();
-    const std::uint64_t need = published_ >= kRing ? published_ - kRing + 1 : 0;
-    wait_until(merged_.value, [need](std::uint64_t merged) { return merged >= need; });
-    filling().reset(shards_);
-  }
+  void publish() { batches_->publish(); }
+  // Lets the shards finish the batches published so far, and waits for them.
+  void close() { batches_->close(); }
 
   // The output went away (seen by the merging thread).
   [[nodiscard]] bool output_closed() const {
     return output_closed_.load(std::memory_order_relaxed);
   }
 
-  // Lets the shards finish the batches published so far, and waits for them.
-  void close() {
-    if (workers_.empty()) return;
-    published_word_.store(published_ | kClosed, std::memory_order_release);
-    published_word_.notify_all();
-    for (auto& t : workers_) t.join();
-    workers_.clear();
-  }
-
  private:
-  void work(unsigned w) {
-    const bool merger = w + 1 == shards_;
-    TcpAnalyzer analyzer;  // a local: each shard frees its own connections, in parallel
-    for (std::uint64_t b = 0;; ++b) {
-      const std::uint64_t word = wait_until(published_word_, [b](std::uint64_t w) {
-        return (w & ~kClosed) > b || (w & kClosed) != 0;
-      });
-      if ((word & ~kClosed) <= b) return;  // closed, every batch done
-      Batch& batch = ring_[b % kRing];
-      ShardRows& rows = batch.rows[w];
-      for (const SegmentItem& f : batch.items[w]) {
-        Verdict v = analyzer.analyze(f.segment, f.ts_ns, f.number);
-        rows.add(f.index, FrameRow{f.number, f.ts_ns, &f.segment, &v}, format_);
-      }
-      if (!merger) {
-        done_[w].value.store(b + 1, std::memory_order_release);
-        done_[w].value.notify_one();
-        continue;
-      }
-      for (unsigned v = 1; v < w; ++v) {
-        wait_until(done_[v].value, [b](std::uint64_t done) { return done > b; });
-      }
-      merge(batch);
-      merged_.value.store(b + 1, std::memory_order_release);
-      merged_.value.notify_one();
+  using Batches = ShardBatches<Batch, kRing>;
+
+  // Shard w's frames of the batch, analysed and rendered.
+  void run(unsigned w, Batch& batch) {
+    TcpAnalyzer& analyzer = *analyzers_[w];
+    ShardRows& rows = batch.rows[w];
+    for (const SegmentItem& f : batch.items[w]) {
+      Verdict v = analyzer.analyze(f.segment, f.ts_ns, f.number);
+      rows.add(f.index, FrameRow{f.number, f.ts_ns, &f.segment, &v}, format_);
     }
   }
 
@@ -208,18 +160,15 @@ class ShardPool {
     if (out_.closed()) output_closed_.store(true, std::memory_order_relaxed);
   }
 
-  Progress merged_;                                 // batches merged into the output
   OutputBuffer& out_;                               // written by the merging thread while it runs
-  std::uint64_t published_ = 0;                     // the reading thread's own count
-  std::atomic<std::uint64_t> published_word_{0};    // published_, and kClosed at the end
-  std::vector<Progress> done_;                      // per shard: batches it has rendered
   std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
-  std::vector<std::thread> workers_;
-  std::array<Batch, kRing> ring_;
+  // Shards 1…N-1's analysers, each freed on its own thread at the end (in parallel).
+  std::vector<std::optional<TcpAnalyzer>> analyzers_;
   FrameFormat format_;
   unsigned shards_;
   std::uint32_t next_stream_ = 0;
   std::atomic<bool> output_closed_{false};
+  std::optional<Batches> batches_;  // last: its threads start once everything above exists
 };
 
 }  // namespace

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <map>
 #include <optional>
-#include <thread>
 #include <vector>
 
+#include "cli/shard_batches.hpp"
 #include "flow/shard.hpp"
 #include "render/frame_writer.hpp"
 #include "story/story_builder.hpp"
@@ -112,21 +111,6 @@ struct Shard {
   }
 };
 
-constexpr std::uint64_t kClosed = std::uint64_t{1} << 63;
-
-struct alignas(64) Progress {
-  std::atomic<std::uint64_t> value{0};
-};
-
-template <class Ready>
-std::uint64_t wait_until(const std::atomic<std::uint64_t>& counter, Ready ready) {
-  for (;;) {
-    const std::uint64_t v = counter.load(std::memory_order_acquire);
-    if (ready(v)) return v;
-    counter.wait(v, std::memory_order_acquire);
-  }
-}
-
 // Shard 0 runs on the reading thread; shards 1…N-1 on threads of their own. The last of them
 // also puts each batch's records in order: the streams the shards opened in the batch get global
 // numbers in the order of their first frames (as one analyser numbers them; a shard's own
@@ -136,82 +120,42 @@ class RecordPool {
  public:
   RecordPool(unsigned shards, std::int64_t idle_ns, const RecordRender& render,
              const RenderedEmit& emit)
-      : done_(shards),
-        global_(shards),
-        render_(render),
+      : global_(shards),
+        finals_(shards),
+        shards_(shards),
         emit_(emit),
         idle_ns_(idle_ns),
-        shards_(shards) {
-    for (auto& b : ring_) b.reset(shards);
-    finals_.resize(shards);
-    for (unsigned w = 1; w < shards; ++w) workers_.emplace_back([this, w] { work(w); });
-  }
-  ~RecordPool() { close(); }
-  RecordPool(const RecordPool&) = delete;
-  RecordPool& operator=(const RecordPool&) = delete;
-
-  Batch& filling() { return ring_[published_ % kRing]; }
-
-  void publish() {
-    ++published_;
-    published_word_.store(published_, std::memory_order_release);
-    published_word_.notify_all();
-    const std::uint64_t need = published_ >= kRing ? published_ - kRing + 1 : 0;
-    wait_until(merged_.value, [need](std::uint64_t merged) { return merged >= need; });
-    filling().reset(shards_);
+        shard_count_(shards) {
+    for (unsigned w = 1; w < shards; ++w) shards_[w].emplace(render);
+    batches_.emplace(
+        shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
+                               [this](Batch& b) { merge(b.out); }, [this](unsigned w) { end(w); }});
   }
 
+  Batch& filling() { return batches_->filling(); }
+  void publish() { batches_->publish(); }
   // Shard 0's records of the streams still open at the end.
   ShardOut& final_of_reader() { return finals_[0]; }
-
-  void close() {
-    if (workers_.empty()) return;
-    published_word_.store(published_ | kClosed, std::memory_order_release);
-    published_word_.notify_all();
-    for (auto& t : workers_) t.join();
-    workers_.clear();
-  }
+  // Lets the shards finish (shard 0's final records must be in place), and waits for them.
+  void close() { batches_->close(); }
 
  private:
-  void work(unsigned w) {
-    const bool merger = w + 1 == shards_;
-    Shard shard(render_);
-    for (std::uint64_t b = 0;; ++b) {
-      const std::uint64_t word = wait_until(published_word_, [b](std::uint64_t w) {
-        return (w & ~kClosed) > b || (w & kClosed) != 0;
-      });
-      if ((word & ~kClosed) <= b) break;  // closed, every batch done
-      Batch& batch = ring_[b % kRing];
-      run(shard, batch, w);
-      if (!merger) {
-        done_[w].value.store(b + 1, std::memory_order_release);
-        done_[w].value.notify_one();
-        continue;
-      }
-      for (unsigned v = 1; v < w; ++v) {
-        wait_until(done_[v].value, [b](std::uint64_t done) { return done > b; });
-      }
-      merge(batch.out);
-      merged_.value.store(b + 1, std::memory_order_release);
-      merged_.value.notify_one();
-    }
-    shard.finish(finals_[w]);
-    if (!merger) {
-      done_[w].value.store(kClosed, std::memory_order_release);
-      done_[w].value.notify_one();
-      return;
-    }
-    for (unsigned v = 1; v < w; ++v) {
-      wait_until(done_[v].value, [](std::uint64_t done) { return done == kClosed; });
-    }
-    // Shard 0's final records are in place: close() is called after the reader filled them.
+  using Batches = ShardBatches<Batch, kRing>;
+
+  // After shard w's last batch: its open streams' records; the last shard then (every other
+  // shard having ended, shard 0 before close()) hands on all that is left.
+  void end(unsigned w) {
+    shards_[w]->finish(finals_[w]);
+    shards_[w].reset();  // its connections freed on its own thread
+    if (w + 1 != shard_count_) return;
     merge(finals_);
-    for (auto& [stream, w] : waiting_) emit_(w.first, w.second);  // streams never seen: gaps
+    for (auto& [stream, text] : waiting_) emit_(text.first, text.second);  // gaps: never seen
     waiting_.clear();
   }
 
   // A shard's frames of the batch, with its looks for idle connections in their places.
-  void run(Shard& shard, Batch& batch, unsigned w) {
+  void run(unsigned w, Batch& batch) {
+    Shard& shard = *shards_[w];
     const auto& items = batch.items[w];
     ShardOut& out = batch.out[w];
     std::size_t sweep = 0;
@@ -229,22 +173,22 @@ class RecordPool {
     // The streams opened, in the order of their first frames.
     std::array<std::size_t, 64> at{};
     for (;;) {
-      unsigned best = shards_;
+      unsigned best = shard_count_;
       std::uint64_t best_frame = UINT64_MAX;
-      for (unsigned s = 0; s < shards_; ++s) {
+      for (unsigned s = 0; s < shard_count_; ++s) {
         const auto& starts = outs[s].starts;
         if (at[s] < starts.size() && starts[at[s]].first < best_frame) {
           best = s;
           best_frame = starts[at[s]].first;
         }
       }
-      if (best == shards_) break;
+      if (best == shard_count_) break;
       const std::uint32_t local = outs[best].starts[at[best]++].second;
       std::vector<std::uint32_t>& global = global_[best];
       if (local >= global.size()) global.resize(local + 1, UINT32_MAX);
       global[local] = next_stream_++;
     }
-    for (unsigned s = 0; s < shards_; ++s) {
+    for (unsigned s = 0; s < shard_count_; ++s) {
       const ShardOut& out = outs[s];
       std::size_t at_text = 0;
       for (const RecordMark& m : out.marks) {
@@ -272,22 +216,17 @@ class RecordPool {
     }
   }
 
-  Progress merged_;
-  std::uint64_t published_ = 0;
-  std::atomic<std::uint64_t> published_word_{0};
-  std::vector<Progress> done_;
   std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
   std::map<std::uint32_t, std::pair<std::string, bool>> waiting_;  // text and flag, by stream
-  std::string ready_;             // the text of the record that is next in stream order
-  std::vector<ShardOut> finals_;  // per shard: records of the streams open at the end
-  const RecordRender& render_;
+  std::string ready_;                         // the text of the record that is next in stream order
+  std::vector<ShardOut> finals_;              // per shard: records of the streams open at the end
+  std::vector<std::optional<Shard>> shards_;  // 1…N-1 (shard 0 is the reading thread's)
   const RenderedEmit& emit_;
   std::int64_t idle_ns_;
-  unsigned shards_;
+  unsigned shard_count_;
   std::uint32_t next_stream_ = 0;
   std::uint32_t next_emit_ = 0;
-  std::array<Batch, kRing> ring_;
-  std::vector<std::thread> workers_;
+  std::optional<Batches> batches_;  // last: its threads start once everything above exists
 };
 
 }  // namespace
