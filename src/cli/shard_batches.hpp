@@ -109,14 +109,14 @@ class ShardBatches {
     steps_.end(w);
   }
 
+  Progress merged_;  // batches merged (a cache line of its own)
   Steps steps_;
-  Progress merged_;                               // batches merged
+  std::vector<Progress> done_;  // per middle shard: batches done, kClosed
+  std::array<Batch, kRing> ring_;
+  std::vector<std::thread> workers_;
   std::uint64_t published_ = 0;                   // the reading thread's own count
   std::atomic<std::uint64_t> published_word_{0};  // published_, and kClosed at the end
-  std::vector<Progress> done_;                    // per middle shard: batches done, kClosed
-  std::array<Batch, kRing> ring_;
   unsigned shards_;
-  std::vector<std::thread> workers_;  // last: started once everything above exists
 };
 
 }  // namespace tcplens
