@@ -10,14 +10,6 @@
 
 namespace tcplens {
 
-namespace {
-
-bool gzip_magic(const std::uint8_t* p, std::size_t n) {
-  return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
-}
-
-}  // namespace
-
 struct FileReader::Inflater {
   z_stream z{};
   std::vector<std::uint8_t> in;  // compressed bytes read, not yet inflated: [z.next_in, +avail_in)
@@ -31,7 +23,7 @@ FileReader::FileReader(int fd, std::size_t chunk) : fd_(fd), chunk_(chunk) {
   struct stat st {};
   std::uint8_t head[2] = {};
   if (chunk_ >= (1u << 20) && fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-      !(pread(fd_, head, 2, 0) == 2 && gzip_magic(head, 2))) {
+      !(pread(fd_, head, 2, 0) == 2 && looks_like_gzip(head, 2))) {
     void* m = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd_, 0);
     if (m != MAP_FAILED) {
       map_ = static_cast<std::uint8_t*>(m);
@@ -130,7 +122,7 @@ std::ptrdiff_t FileReader::read_content(std::uint8_t* dst, std::size_t cap) {
       const ssize_t more = ::read(fd_, dst + n, 1);
       if (more > 0) n += static_cast<std::size_t>(more);
     }
-    if (!gzip_magic(dst, n)) return static_cast<std::ptrdiff_t>(n);
+    if (!looks_like_gzip(dst, n)) return static_cast<std::ptrdiff_t>(n);
     inflater_ = std::make_unique<Inflater>();
     // 15 + 16: a gzip header and trailer around deflate data, the largest window.
     if (inflateInit2(&inflater_->z, 15 + 16) != Z_OK) {

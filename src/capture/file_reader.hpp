@@ -17,6 +17,11 @@
 
 namespace tcplens {
 
+// A gzip member's first two bytes (RFC 1952).
+inline bool looks_like_gzip(const std::uint8_t* p, std::size_t n) {
+  return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
 class FileReader {
  public:
   // `chunk` is the read size; below 1 MiB (tests, fuzzers) the file is read, never mapped.

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "capture/file_reader.hpp"
+
 namespace tcplens {
 
 namespace {
@@ -354,7 +356,7 @@ bool parse_date(const std::string& text, std::int64_t& epoch_s) {
 }
 
 bool looks_like_capture(const std::uint8_t* p, std::size_t n) {
-  if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return true;  // gzip: CaptureFile inflates it
+  if (looks_like_gzip(p, n)) return true;  // FileReader inflates it
   if (n < 4) return false;
   std::uint32_t le = std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) |
                      (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[3]} << 24);
