@@ -1,18 +1,13 @@
 #include "cli/records.hpp"
 
-#include <algorithm>
 #include <map>
-#include <optional>
-
-#include "story/story_builder.hpp"
 
 namespace tcplens {
 
 RunResult stream_records(const InputOptions& input, const RunContext& ctx,
                          const std::function<void(ConnectionRecord&&)>& emit,
                          const std::function<void(const ConnectionRecord&)>& on_end) {
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
+  RecordMaker maker;
   std::map<std::uint32_t, ConnectionRecord> waiting;
   std::uint32_t next = 0;
   auto release = [&] {
@@ -26,37 +21,16 @@ RunResult stream_records(const InputOptions& input, const RunContext& ctx,
     std::uint32_t stream = r.stream;
     waiting.emplace(stream, std::move(r));
   };
-  // Long-idle connections are looked for as capture time passes a sixteenth of the timeout
-  // (at most every second): a walk over the live connections, not a cost per frame.
-  const std::int64_t idle = input.idle_timeout_ns;
-  const std::int64_t sweep_step = std::max<std::int64_t>(idle / 16, 1'000'000'000);
-  std::optional<std::int64_t> next_sweep;
-  auto sweep_idle = [&](std::int64_t now) {
-    if (!next_sweep) next_sweep = now + sweep_step;
-    if (now < *next_sweep) return false;
-    next_sweep = now + sweep_step;
-    const std::int64_t before = now - idle;
-    analyzer.retire_idle(before);
-    std::vector<ConnectionRecord> idle_records = story.take_idle(now, before);
-    for (auto& r : idle_records) hand_on(std::move(r));
-    return !idle_records.empty();
-  };
+  IdleSchedule idle(input.idle_timeout_ns);
   auto sink = [&](const AnalysedFrame& f) {
-    story.add(*f.segment, *f.verdict, f.ts_ns);
-    std::vector<ConnectionRecord> ended = story.take_ended();
-    bool any = !ended.empty();
-    for (auto& r : ended) {
-      // What ends a connection is one of its own frames: its analysis state goes too.
-      if (r.stream == f.verdict->stream) analyzer.retire(*f.verdict->connection);
-      hand_on(std::move(r));
-    }
+    bool any = maker.tell(*f.segment, *f.verdict, f.ts_ns, hand_on);
     // After this frame is told: the connection it belongs to is not idle.
-    if (idle > 0) any |= sweep_idle(f.ts_ns);
+    if (idle.due(f.ts_ns)) any |= maker.sweep(f.ts_ns, input.idle_timeout_ns, hand_on);
     if (any) release();
     return true;
   };
-  RunResult result = run_pipeline(input, analyzer, sink, ctx);
-  for (auto& r : story.finish()) hand_on(std::move(r));
+  RunResult result = run_pipeline(input, maker.analyzer, sink, ctx);
+  for (auto& r : maker.story.finish()) hand_on(std::move(r));
   for (auto& [stream, r] : waiting) emit(std::move(r));  // streams never seen leave gaps
   return result;
 }

@@ -6,10 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "cli/records.hpp"
 #include "cli/shard_batches.hpp"
 #include "flow/shard.hpp"
 #include "render/frame_writer.hpp"
-#include "story/story_builder.hpp"
 
 namespace tcplens {
 
@@ -85,29 +85,23 @@ struct Batch {
   }
 };
 
-// One shard's analysis and stories: what stream_records does per frame, for its connections.
+// One shard's connections, as stream_records makes their records (RecordMaker), each record
+// rendered as it is taken.
 struct Shard {
   explicit Shard(const RecordRender& r) : render(r) {}
   const RecordRender& render;
-  TcpAnalyzer analyzer;
-  StoryBuilder story;
+  RecordMaker maker;
 
   void frame(const Segment& s, std::int64_t ts_ns, std::uint64_t number, ShardOut& out) {
-    const Verdict v = analyzer.analyze(s, ts_ns, number);
+    const Verdict v = maker.analyzer.analyze(s, ts_ns, number);
     if (v.new_stream) out.starts.emplace_back(number, v.stream);
-    story.add(s, v, ts_ns);
-    for (ConnectionRecord& r : story.take_ended()) {
-      // What ends a connection is one of its own frames: its analysis state goes too.
-      if (r.stream == v.stream) analyzer.retire(*v.connection);
-      out.add(render, r);
-    }
+    maker.tell(s, v, ts_ns, [&](ConnectionRecord&& r) { out.add(render, r); });
   }
   void sweep(std::int64_t now_ns, std::int64_t idle_ns, ShardOut& out) {
-    analyzer.retire_idle(now_ns - idle_ns);
-    for (ConnectionRecord& r : story.take_idle(now_ns, now_ns - idle_ns)) out.add(render, r);
+    maker.sweep(now_ns, idle_ns, [&](ConnectionRecord&& r) { out.add(render, r); });
   }
   void finish(ShardOut& out) {
-    for (ConnectionRecord& r : story.finish()) out.add(render, r);
+    for (ConnectionRecord& r : maker.story.finish()) out.add(render, r);
   }
 };
 
@@ -238,9 +232,8 @@ RunResult stream_records_sharded(const InputOptions& input, const RunContext& ct
   RecordPool pool(threads, idle, render, emit);
   std::optional<Shard> shard0(std::in_place, render);
   const ShardMap shard_of(threads, kReadingShare / threads);
-  // stream_records' schedule of looks for idle connections, kept here for every shard.
-  const std::int64_t sweep_step = std::max<std::int64_t>(idle / 16, 1'000'000'000);
-  std::optional<std::int64_t> next_sweep;
+  // stream_records' looks for idle connections, at the same frames, for every shard.
+  IdleSchedule schedule(idle);
   std::size_t frames = 0;
   auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
     if (frames == kBatchFrames) {
@@ -255,14 +248,9 @@ RunResult stream_records_sharded(const InputOptions& input, const RunContext& ct
     } else {
       b.items[shard].push_back(SegmentItem{number, raw.ts_ns, segment});
     }
-    if (idle > 0) {
-      const std::int64_t now = raw.ts_ns;
-      if (!next_sweep) next_sweep = now + sweep_step;
-      if (now >= *next_sweep) {
-        next_sweep = now + sweep_step;
-        shard0->sweep(now, idle, b.out[0]);
-        for (unsigned s = 1; s < threads; ++s) b.sweeps[s].push_back({b.items[s].size(), now});
-      }
+    if (schedule.due(raw.ts_ns)) {
+      shard0->sweep(raw.ts_ns, idle, b.out[0]);
+      for (unsigned s = 1; s < threads; ++s) b.sweeps[s].push_back({b.items[s].size(), raw.ts_ns});
     }
     return true;
   };
