@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   frames_in.add_to(frames_cmd);
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
-  unsigned threads = 0;  // not given: frame_threads decides
+  unsigned threads = 0;  // not given: analyser_threads decides
   frames_cmd
       ->add_option("--threads", threads,
                    "Analysers, sharded by connection (default: all cores for capture files "
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   summary_in.add_to(summary_cmd);
   summary_in.add_idle_timeout(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
-  unsigned summary_threads = 0;  // not given: frame_threads decides
+  unsigned summary_threads = 0;  // not given: analyser_threads decides
   summary_cmd
       ->add_option("--threads", summary_threads,
                    "Analysers, sharded by connection (default: all cores for capture files "
@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
     options.quiet = ctx.quiet = frames_in.quiet;
-    threads = frame_threads(threads, options.input);
+    threads = analyser_threads(threads, options.input);
     return threads > 1 ? run_frames_sharded(options, threads, ctx) : run_frames(options, ctx);
   }
   if (summary_cmd->parsed()) {
@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
     options.input = summary_in.input;
     options.json = summary_json;
     options.quiet = ctx.quiet = summary_in.quiet;
-    options.threads = frame_threads(summary_threads, options.input);
+    options.threads = analyser_threads(summary_threads, options.input);
     return run_summary(options, ctx);
   }
   if (explain_cmd->parsed()) {

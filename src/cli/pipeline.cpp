@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <thread>
 
 #include "capture/bpf_filter.hpp"
 #include "capture/capture_file.hpp"
@@ -68,6 +70,19 @@ std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptio
   }
   if (path != "-") return CaptureFile::open(path, error);
   return read_once(STDIN_FILENO, path, text, error);
+}
+
+unsigned analyser_threads(unsigned requested, const InputOptions& input) {
+  constexpr std::uint64_t kWorthSharding = 64 << 20;
+  if (!input.interface.empty()) return 1;
+  if (requested != 0) return requested;
+  std::uint64_t total = 0;
+  for (const std::string& path : input.files) {
+    struct stat st {};
+    if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 1;
+    total += static_cast<std::uint64_t>(st.st_size);
+  }
+  return total >= kWorthSharding ? std::max(1u, std::thread::hardware_concurrency()) : 1;
 }
 
 int finish_run(OutputBuffer& out, const RunResult& result, bool quiet) {

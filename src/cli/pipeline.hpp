@@ -113,6 +113,14 @@ RunResult run_pipeline(const InputOptions& in, TcpAnalyzer& analyzer, const Fram
 using SegmentSink = std::function<bool(std::uint64_t number, const RawFrame&, const Segment&)>;
 RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const RunContext& ctx);
 
+// The analysers a sharded command (`frames`, `summary`: `--threads`) gets: one for a live
+// capture (its output comes as frames come, where sharded output waits for a full batch; one
+// analyser keeps up with a busy link); else `requested`, or when that is 0 (not given) all cores
+// for capture files of 64 MiB or more in all, and one otherwise. Sharding pays only once there
+// is enough to share: on small files (or connections that follow one another) starting threads
+// and merging their output cost more than they save; pipes, whose size is unknown, keep one.
+unsigned analyser_threads(unsigned requested, const InputOptions& input);
+
 // The end of a run writing to `out`: flushes it; if the reader went away, exits quietly (0, or 1
 // when writing failed); else prints the account line (unless quiet or the command line was
 // wrong) and returns the run's exit status.

@@ -1,14 +1,11 @@
 #include "cli/sharded_frames.hpp"
 
-#include <fmt/format.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "cli/shard_batches.hpp"
@@ -172,19 +169,6 @@ class ShardPool {
 };
 
 }  // namespace
-
-unsigned frame_threads(unsigned requested, const InputOptions& input) {
-  constexpr std::uint64_t kWorthSharding = 64 << 20;
-  if (!input.interface.empty()) return 1;
-  if (requested != 0) return requested;
-  std::uint64_t total = 0;
-  for (const std::string& path : input.files) {
-    struct stat st {};
-    if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 1;
-    total += static_cast<std::uint64_t>(st.st_size);
-  }
-  return total >= kWorthSharding ? std::max(1u, std::thread::hardware_concurrency()) : 1;
-}
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
   threads = std::clamp(threads, 2u, 64u);

@@ -12,12 +12,4 @@ namespace tcplens {
 
 int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx);
 
-// The analysers a `frames` run gets: one for a live capture (its rows come out as frames come
-// in, where sharded rows wait for a full batch; one analyser keeps up with a busy link); else
-// `requested`, or when that is 0 (not given) all cores for capture files of 64 MiB or more in
-// all, and one otherwise. Sharding pays only once there is enough to share: on small files (or
-// connections that follow one another) starting threads and merging their rows cost more than
-// they save; pipes, whose size is unknown, keep one analyser.
-unsigned frame_threads(unsigned requested, const InputOptions& input);
-
 }  // namespace tcplens
