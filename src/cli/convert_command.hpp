@@ -2,7 +2,7 @@
 // so tshark or Wireshark can check what tcplens read.
 #pragma once
 
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 
 namespace tcplens {
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "engine/sharded_frames.hpp"
+
 namespace tcplens {
 
 int run_frames(const FramesOptions& options, const RunContext& context) {
@@ -23,6 +25,13 @@ int run_frames(const FramesOptions& options, const RunContext& context) {
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
+  return finish_frames(out, options, headed, result);
+}
+
+int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
+  OutputBuffer out(STDOUT_FILENO);
+  bool headed = false;
+  RunResult result = sharded_frames(options.input, options.format, threads, out, headed, ctx);
   return finish_frames(out, options, headed, result);
 }
 

@@ -1,7 +1,8 @@
 // `tcplens frames`: one row per TCP frame, tshark's 23 columns (or JSON Lines).
 #pragma once
 
-#include "cli/pipeline.hpp"
+#include "cli/run_end.hpp"
+#include "engine/pipeline.hpp"
 #include "render/frame_writer.hpp"
 
 namespace tcplens {
@@ -13,6 +14,8 @@ struct FramesOptions {
 };
 
 int run_frames(const FramesOptions& options, const RunContext& ctx);
+// The same with `threads` analysers (engine/sharded_frames.hpp), same bytes out.
+int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx);
 
 // The end of a `frames` run, with one analyser or several: when something was read, the TSV
 // header if no row brought it (`headed`) and the JSON account; then finish_run.

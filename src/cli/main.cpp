@@ -13,7 +13,6 @@
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
 #include "cli/segment_commands.hpp"
-#include "cli/sharded_frames.hpp"
 #include "cli/story_commands.hpp"
 
 namespace {

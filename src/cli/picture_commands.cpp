@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "cli/records.hpp"
+#include "engine/records.hpp"
 #include "render/html_report.hpp"
 #include "render/ladder.hpp"
 #include "story/series.hpp"

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "render/svg_graph.hpp"
 #include "story/narrative.hpp"
 

@@ -3,7 +3,8 @@
 
 #include <optional>
 
-#include "cli/pipeline.hpp"
+#include "cli/run_end.hpp"
+#include "engine/pipeline.hpp"
 
 namespace tcplens {
 

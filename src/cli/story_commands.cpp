@@ -7,8 +7,8 @@
 #include <functional>
 #include <map>
 
-#include "cli/records.hpp"
-#include "cli/sharded_records.hpp"
+#include "engine/records.hpp"
+#include "engine/sharded_records.hpp"
 #include "render/output_buffer.hpp"
 #include "render/summary_writer.hpp"
 #include "story/story_builder.hpp"

@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "story/narrative.hpp"
 
 namespace tcplens {

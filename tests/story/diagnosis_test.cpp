@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/tcp_analyzer.hpp"
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "decode/decode.hpp"
 #include "story/records_of.hpp"
 #include "story/story_builder.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/records.hpp"
+#include "engine/records.hpp"
 #include "render/summary_writer.hpp"
 #include "story/narrative.hpp"
 #include "support/packet_builder.hpp"

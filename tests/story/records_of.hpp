@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analysis/tcp_analyzer.hpp"
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "decode/decode.hpp"
 #include "story/story_builder.hpp"
 

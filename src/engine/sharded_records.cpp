@@ -1,4 +1,4 @@
-#include "cli/sharded_records.hpp"
+#include "engine/sharded_records.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "cli/records.hpp"
-#include "cli/shard_batches.hpp"
+#include "engine/records.hpp"
+#include "engine/shard_batches.hpp"
 #include "flow/shard.hpp"
 #include "render/frame_writer.hpp"
 

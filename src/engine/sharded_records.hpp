@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "story/connection_record.hpp"
 
 namespace tcplens {

@@ -1,4 +1,4 @@
-// `tcplens frames --threads N`: connections sharded by a flow hash (flow/shard.hpp) over N
+// `frames --threads N`: connections sharded by a flow hash (flow/shard.hpp) over N
 // analysers, each on its own thread, with the same output, byte for byte, as one analyser.
 // The reading thread is shard 0: it decodes every frame, analyses its own connections' frames at
 // once and queues the others' decoded segments in batches for their shards' threads.
@@ -6,10 +6,15 @@
 // frame order and writes them, with global stream numbers in place of the shards' own.
 #pragma once
 
-#include "cli/frames_command.hpp"
+#include "engine/pipeline.hpp"
+#include "render/frame_writer.hpp"
+#include "render/output_buffer.hpp"
 
 namespace tcplens {
 
-int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx);
+// Writes every TCP frame's row to `out` in frame order; `headed` says whether the TSV header
+// went out (with the first row).
+RunResult sharded_frames(const InputOptions& input, FrameFormat format, unsigned threads,
+                         OutputBuffer& out, bool& headed, const RunContext& ctx);
 
 }  // namespace tcplens

@@ -1,4 +1,4 @@
-#include "cli/sharded_frames.hpp"
+#include "engine/sharded_frames.hpp"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "cli/shard_batches.hpp"
+#include "engine/shard_batches.hpp"
 #include "flow/shard.hpp"
 
 namespace tcplens {
@@ -170,16 +170,16 @@ class ShardPool {
 
 }  // namespace
 
-int run_frames_sharded(const FramesOptions& options, unsigned threads, const RunContext& ctx) {
+RunResult sharded_frames(const InputOptions& input, FrameFormat format, unsigned threads,
+                         OutputBuffer& out, bool& headed, const RunContext& ctx) {
   threads = std::clamp(threads, 2u, 64u);
-  OutputBuffer out(STDOUT_FILENO);
   // The header is written before any batch is published (so before the merging thread writes).
-  bool headed = false;
+  headed = false;
   auto header = [&] {
-    if (!headed && options.format == FrameFormat::tsv) append_tsv_header(out.raw());
+    if (!headed && format == FrameFormat::tsv) append_tsv_header(out.raw());
     headed = true;
   };
-  ShardPool pool(threads, options.format, out);
+  ShardPool pool(threads, format, out);
   std::optional<TcpAnalyzer> analyzer(std::in_place);  // shard 0's
   const ShardMap shard_of(threads, kReadingShare / threads);
   auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
@@ -190,17 +190,17 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
     const std::uint32_t shard = shard_of(segment);
     if (shard == 0) {
       Verdict v = analyzer->analyze(segment, raw.ts_ns, number);
-      b.rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, options.format);
+      b.rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, format);
     } else {
       b.items[shard].push_back(SegmentItem{number, raw.ts_ns, index, segment});
     }
     return !pool.output_closed();
   };
-  RunResult result = read_segments(options.input, sink, ctx);
+  RunResult result = read_segments(input, sink, ctx);
   if (pool.filling().frames != 0) pool.publish();
   analyzer.reset();  // its connections are freed while the other shards finish
   pool.close();
-  return finish_frames(out, options, headed, result);
+  return result;
 }
 
 }  // namespace tcplens

@@ -1,4 +1,4 @@
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -83,15 +83,6 @@ unsigned analyser_threads(unsigned requested, const InputOptions& input) {
     total += static_cast<std::uint64_t>(st.st_size);
   }
   return total >= kWorthSharding ? std::max(1u, std::thread::hardware_concurrency()) : 1;
-}
-
-int finish_run(OutputBuffer& out, const RunResult& result, bool quiet) {
-  out.flush();
-  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
-  if (!quiet && result.exit_status != kExitUsage) {
-    fmt::print(stderr, "{}\n", account_line(result.account));
-  }
-  return result.exit_status;
 }
 
 std::string account_line(const ReadAccount& a) {

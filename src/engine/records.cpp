@@ -1,4 +1,4 @@
-#include "cli/records.hpp"
+#include "engine/records.hpp"
 
 #include <map>
 

@@ -121,11 +121,6 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
 // and merging their output cost more than they save; pipes, whose size is unknown, keep one.
 unsigned analyser_threads(unsigned requested, const InputOptions& input);
 
-// The end of a run writing to `out`: flushes it; if the reader went away, exits quietly (0, or 1
-// when writing failed); else prints the account line (unless quiet or the command line was
-// wrong) and returns the run's exit status.
-int finish_run(OutputBuffer& out, const RunResult& result, bool quiet);
-
 // "tcplens: N frames read, M TCP frames analysed, K skipped (reason n, …)".
 std::string account_line(const ReadAccount& account);
 

@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "cli/pipeline.hpp"
+#include "engine/pipeline.hpp"
 #include "story/connection_record.hpp"
 #include "story/story_builder.hpp"
 
