@@ -12,6 +12,7 @@
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
+#include "cli/run_end.hpp"
 #include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
 
@@ -186,6 +187,7 @@ int main(int argc, char** argv) {
   RunContext ctx;
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
+  ctx.on_error = print_input_error;
 
   if (frames_cmd->parsed()) {
     if (!frames_in.resolve("frames")) return kExitUsage;
