@@ -115,7 +115,7 @@ void diagnosis_json(JsonBuilder& j, const ConnectionRecord& r) {
   j.key("reason").value(d.reason);
   j.key("ending").value(to_string(d.ending));
   j.key("ending_reason").value(d.ending_text);
-  j.key("rtt_s");
+  j.key("round_trip_s");
   optional_seconds(j, d.rtt_ns);
   j.key("stalls").begin_array();
   for (const Stall& s : d.stalls) {

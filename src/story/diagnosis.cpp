@@ -11,7 +11,7 @@ namespace tcplens {
 namespace {
 
 constexpr std::size_t kMaxIntervals = 64;
-constexpr std::size_t kMaxFlightSamples = 1024;  // per direction
+constexpr std::size_t kMaxFlightSamples = 256;   // per direction: 2 KiB
 constexpr std::int64_t kMinRtoNs = 200'000'000;  // Linux's TCP_RTO_MIN
 // A resend this long after the sender's last transmission (and at least 1.5 RTT) was sent by a
 // timer: Linux's shortest probe timeout is 2 × SRTT + 2 jiffies.
@@ -162,9 +162,10 @@ std::int64_t DiagnosisTracker::rtt() const {
     // shorter win.
     const std::int64_t hs = capped(hs_ack_ns_ - syn_ns_);
     const std::int64_t far = std::max(capped(a.value_or(0)), capped(b.value_or(0)));
-    return far > hs / 10 && acks < hs ? acks : hs;
+    return std::min(far > hs / 10 && acks < hs ? acks : hs, kRttCapNs >> 4);
   }
-  return acks;
+  // At most 2^55 ns (a year): thresholds of ten round trips stay in range.
+  return std::min(acks, kRttCapNs >> 4);
 }
 
 std::int64_t DiagnosisTracker::silent_from(const Flow& f) {
@@ -344,7 +345,7 @@ void DiagnosisTracker::send_data(int d, const Segment& s, const Verdict& v, std:
     // Timer or ACKs? A fast or RACK resend follows the peer's ACKs at once (at the sender) or
     // about a round trip after the last data (at the receiver); a probe or timeout comes after
     // at least 2 × SRTT of silence from the sender.
-    const std::int64_t srtt = std::max(rtt(), f.srtt_ns);
+    const std::int64_t srtt = std::min(std::max(rtt(), f.srtt_ns), kRttCapNs >> 4);
     const std::int64_t gap = f.last_tx_ns != kNever ? ts - f.last_tx_ns : 0;
     const std::int64_t peer_gap = ts - f.last_from_peer_ns;
     // With no round trip known yet, only a wait as long as the shortest RTO counts.
@@ -362,16 +363,17 @@ void DiagnosisTracker::send_data(int d, const Segment& s, const Verdict& v, std:
           cause = StallCause::tail_loss_probe;
         }
         f.first_timer_gap_ns = gap;
-        f.first_timer_stall = cause == StallCause::tail_loss_probe ? stalls_.size() : SIZE_MAX;
-      } else if (f.timer_resends == 1 && f.first_timer_stall != SIZE_MAX &&
-                 gap * 10 >= f.first_timer_gap_ns * 16) {
+        f.first_timer_probe = cause == StallCause::tail_loss_probe;
+        f.first_timer_stall = SIZE_MAX;
+      } else if (f.timer_resends == 1 && f.first_timer_probe &&
+                 static_cast<double>(gap) >= 1.6 * static_cast<double>(f.first_timer_gap_ns)) {
         // The second wait doubled the first: both were timeouts, backing off.
         if (f.first_timer_stall < stalls_.size()) {
           stalls_[f.first_timer_stall].cause = StallCause::retransmission_timeout;
         }
         --f.out.tail_loss_probes;
         ++f.out.retransmission_timeouts;
-        f.first_timer_stall = SIZE_MAX;
+        f.first_timer_probe = false;
       }
       if (cause == StallCause::tail_loss_probe) {
         ++f.out.tail_loss_probes;
@@ -382,7 +384,7 @@ void DiagnosisTracker::send_data(int d, const Segment& s, const Verdict& v, std:
       f.last_timer_ns = ts;
       const std::size_t before = stalls_.size();
       add_stall(d, f.last_tx_ns, ts, cause);
-      if (stalls_.size() == before && f.first_timer_stall == before) f.first_timer_stall = SIZE_MAX;
+      if (f.timer_resends == 1 && stalls_.size() > before) f.first_timer_stall = before;
     }
     if (!f.in_recovery) {
       f.in_recovery = true;
@@ -415,7 +417,9 @@ void DiagnosisTracker::send_data(int d, const Segment& s, const Verdict& v, std:
   f.out.max_in_flight = std::max(f.out.max_in_flight, flight);
   if (!resend && f.peer_window_known && f.flight_seen++ % f.flight_stride == 0) {
     // A bounded, evenly thinned sample, as the story keeps its RTTs.
-    f.flights.push_back({flight, f.peer_window});
+    constexpr std::uint64_t kMax = std::numeric_limits<std::uint32_t>::max();
+    f.flights.push_back({static_cast<std::uint32_t>(std::min(flight, kMax)),
+                         static_cast<std::uint32_t>(std::min(f.peer_window, kMax))});
     if (f.flights.size() >= kMaxFlightSamples) {
       for (std::size_t i = 0; i < f.flights.size() / 2; ++i) f.flights[i] = f.flights[2 * i];
       f.flights.resize(f.flights.size() / 2);

@@ -153,7 +153,7 @@ class DiagnosisTracker {
     bool filled = false;  // a resend went into it (counted once)
   };
   struct FlightSample {
-    std::uint64_t flight, peer_window;
+    std::uint32_t flight, peer_window;  // bytes, saturated at 4 GiB
   };
   struct Flow {
     bool started = false;
@@ -173,7 +173,7 @@ class DiagnosisTracker {
     int timer_resends = 0;                // timer-driven resends since the ACK last advanced
     std::int64_t first_timer_gap_ns = 0;
     std::size_t first_timer_stall = SIZE_MAX;  // its stall, reclassified by the second one
-    bool first_timer_tail = false;             // the first one resent the highest segment
+    bool first_timer_probe = false;            // the first one was taken for a probe
     TimeBreakdown pending;                     // accounted since last_tx_ns, not yet in out.time
     std::vector<Interval> sacked;              // above una, merged, at most kMaxIntervals
     std::vector<Hole> holes;                   // gaps below received data, not yet acknowledged

@@ -581,7 +581,7 @@ std::string_view stall_text(StallCause c, Language lang) {
       case StallCause::application:
         return "waiting for its application to answer";
       case StallCause::handshake:
-        return "resending its SYN";
+        return "resending its SYN or SYN/ACK";
     }
   }
   switch (c) {

@@ -4,13 +4,12 @@ on real captures.
 
 usage: diagnosis_scenarios_test.py TCPLENS LAB_DIR SHARED_DIR
 
-Counts that can be taken from the packets (resends, CE marks, ECE and CWR segments) are counted
-here by a small pcap reader of its own, not through tcplens; verdicts, stall causes and their
+Counts that can be taken from the packets (data resends, CE marks, ECE and CWR segments) are
+counted here from the pcap (read by pcap_resends.py), not through tcplens; verdicts, stall causes and their
 lengths come from each scenario's truth.json (what the scenario did, by construction).
 """
 import json
 import os
-import struct
 import subprocess
 import sys
 
@@ -23,63 +22,22 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-# ---- a pcap reader of our own: per direction of each TCP 4-tuple -----------------------------
+# ---- the packets, read without tcplens (pcap_resends.py's reader) ----------------------------
 
-def ip_packets(path):
-    """(ts, ip bytes) of each frame of a classic pcap with Ethernet, raw IP or Linux SLL."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-    link = struct.unpack(endian + "I", data[20:24])[0]
-    off = 24
-    while off + 16 <= len(data):
-        sec, frac, incl, _ = struct.unpack(endian + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        ts = sec + frac / (1e9 if nano else 1e6)
-        if link == 1:  # Ethernet (VLAN tags skipped)
-            p, etype = 12, struct.unpack(">H", frame[12:14])[0]
-            while etype in (0x8100, 0x88A8):
-                p += 4
-                etype = struct.unpack(">H", frame[p:p + 2])[0]
-            yield ts, frame[p + 2:]
-        elif link in (12, 14, 101):  # raw IP
-            yield ts, frame
-        elif link == 113:  # Linux SLL
-            yield ts, frame[16:]
-        elif link == 0:  # BSD loopback
-            yield ts, frame[4:]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcap_resends  # noqa: E402
 
 
 def tcp_segments(path):
-    for ts, ip in ip_packets(path):
-        if not ip:
+    for link, pkt in pcap_resends.frames(path):
+        t = pcap_resends.tcp_of(link, pkt)
+        if t is None:
             continue
-        version = ip[0] >> 4
-        if version == 4:
-            ihl = (ip[0] & 15) * 4
-            if ip[9] != 6:
-                continue
-            ecn = ip[1] & 3
-            total = struct.unpack(">H", ip[2:4])[0]
-            src, dst = ip[12:16], ip[16:20]
-            tcp = ip[ihl:total]
-        elif version == 6:
-            if ip[6] != 6:
-                continue
-            ecn = (ip[1] >> 4) & 3
-            plen = struct.unpack(">H", ip[4:6])[0]
-            src, dst = ip[8:24], ip[24:40]
-            tcp = ip[40:40 + plen]
-        else:
-            continue
-        sport, dport, seq, ack = struct.unpack(">HHII", tcp[:12])
-        doff = (tcp[12] >> 4) * 4
-        flags = ((tcp[12] & 1) << 8) | tcp[13]
-        yield dict(ts=ts, src=(src, sport), dst=(dst, dport), seq=seq, ack=ack,
-                   flags=flags, payload=len(tcp) - doff, ecn=ecn)
+        src, dst, sport, dport, seq, flags, length = t
+        etype, off = pcap_resends.network(link, pkt)
+        ecn = pkt[off + 1] & 3 if etype == 0x0800 else (pkt[off + 1] >> 4) & 3
+        yield dict(src=(src, sport), dst=(dst, dport), seq=seq, flags=flags, payload=length,
+                   ecn=ecn)
 
 
 SYN, RST, ACK, ECE, CWR = 0x02, 0x04, 0x10, 0x40, 0x80
@@ -214,7 +172,7 @@ def wire_scenario(tcplens, lab, name):
         check(len(timer_stalls) == 1 and near(timer_stalls[0]["duration_s"], truth["tlp_wait_s"],
                                               0.02), "tlptail: the probe's wait")
     for s in d["stalls"]:
-        threshold = max(0.2, 2 * (d["rtt_s"] or 0))
+        threshold = max(0.2, 2 * (d["round_trip_s"] or 0))
         check(s["duration_s"] > threshold, "%s: a stall under the threshold %s" % (name, s))
 
     # Holes, each once.
