@@ -82,6 +82,10 @@ struct Segment {
   // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the
   // segment but prints no analysis for it, and ignores its options.
   bool header_cut = false;
+  // Where the IP and TCP headers start in the frame's captured bytes (for `print`, which reads
+  // the headers as tcpdump does).
+  std::uint32_t ip_offset = 0;
+  std::uint32_t tcp_offset = 0;
 
   [[nodiscard]] bool has(std::uint16_t f) const { return (flags & f) != 0; }
 };
