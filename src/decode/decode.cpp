@@ -301,6 +301,8 @@ SkipReason decode_frame(int link, std::span<const std::uint8_t> bytes, std::uint
   if (why != SkipReason::none) return why;
   ByteReader tcp(bytes);
   tcp.skip(tp.offset);
+  out.ip_offset = static_cast<std::uint32_t>(net.offset);
+  out.tcp_offset = static_cast<std::uint32_t>(tp.offset);
   return decode_tcp(tcp, tp.wire_len, out);
 }
 

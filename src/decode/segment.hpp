@@ -86,6 +86,10 @@ struct Segment {
   // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the
   // segment but prints no analysis for it, and ignores its options.
   bool header_cut = false;
+  // Where the IP and TCP headers start in the frame's captured bytes (for `print`, which reads
+  // the headers as tcpdump does).
+  std::uint32_t ip_offset = 0;
+  std::uint32_t tcp_offset = 0;
   // The IP header's ECN codepoint (RFC 3168: the low two bits of the IPv4 TOS / IPv6 traffic
   // class): 0 not ECT, 1 ECT(1), 2 ECT(0), 3 CE (congestion experienced).
   std::uint8_t ecn = 0;
