@@ -205,7 +205,7 @@ TEST(Graph, GoodputCountsAnAckStampedBeforeTheFirstFrameInTheFirstBin) {
   // The goodput line starts at the first bin: 1000 bytes in 1/60 s, the graph's peak, far above
   // the baseline (y = 354).
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(svg, m, std::regex("<path d=\"M([-0-9.]+) ([-0-9.]+)L"))) << svg;
+  ASSERT_TRUE(std::regex_search(svg, m, std::regex("data-series=\"goodput\" d=\"M([-0-9.]+) ([-0-9.]+)L"))) << svg;
   EXPECT_LT(std::atof(m[2].str().c_str()), 100.0) << svg;
   EXPECT_NE(svg.find("goodput (kB/s)"), std::string::npos) << svg;
 }
