@@ -569,19 +569,19 @@ std::string_view stall_text(StallCause c, Language lang) {
   if (lang == Language::en) {
     switch (c) {
       case StallCause::tail_loss_probe:
-        return "waiting for a tail-loss probe";
+        return "waited for a tail-loss probe";
       case StallCause::retransmission_timeout:
-        return "waiting for a retransmission timeout";
+        return "waited for a retransmission timeout";
       case StallCause::zero_window:
-        return "held by a zero window";
+        return "was held by a zero window";
       case StallCause::receive_window:
-        return "held by a full receive window";
+        return "was held by a full receive window";
       case StallCause::peer_silent:
-        return "waiting for a silent peer";
+        return "waited for a silent peer";
       case StallCause::application:
-        return "waiting for its application to answer";
+        return "waited for its application to answer";
       case StallCause::handshake:
-        return "resending its SYN or SYN/ACK";
+        return "waited to resend its SYN or SYN/ACK";
     }
   }
   switch (c) {
