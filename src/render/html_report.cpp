@@ -153,7 +153,7 @@ std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRe
 
 std::string overview_row(const ConnectionRecord& r) {
   bool bad = troubled(r.diagnosis.verdict);
-  double rtt_ms = r.rtt_median_ns ? static_cast<double>(*r.rtt_median_ns) / 1e6 : -1;
+  double rtt_ms = r.path_rtt_ns() ? static_cast<double>(*r.path_rtt_ns()) / 1e6 : -1;
   return fmt::format(
       "<tr data-streams=\"{}\"{}><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td "
       "class=\"t\">{}</td>"
@@ -285,7 +285,7 @@ std::string render_report(const ReportInput& in) {
       "<table id=\"overview\"><thead><tr><th>stream</th>"
       "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
       "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
+      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
   for (const auto& g : groups) {
     h += g.members.size() > 1 ? group_row(g, records) : overview_row(records[g.members.front()]);
   }
