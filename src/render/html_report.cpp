@@ -19,7 +19,7 @@ namespace tcplens {
 namespace {
 
 constexpr const char* kStyle = R"(
-body{font-family:system-ui,sans-serif;margin:24px;color:#111;max-width:1100px;line-height:1.4}
+body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:24px;color:#111;max-width:1100px;line-height:1.4}
 h1{font-size:22px}h2{font-size:18px;margin-top:36px;border-top:1px solid #ccc;padding-top:16px}
 table{border-collapse:collapse;font-size:13px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;text-align:right}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}th:hover{background:#e8e8e8}
