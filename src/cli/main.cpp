@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
@@ -52,8 +53,14 @@ struct InputFlags {
                     "(0: keep every connection to the end)")
         ->default_val(idle_s)
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+    cmd->add_option("--linger", linger_s,
+                    "Seconds of capture time a closed connection's record waits for its later "
+                    "frames (default 60, Linux's TIME_WAIT; 0 on a live capture: reported as it "
+                    "closes)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
   }
   std::int64_t idle_s = 1800;
+  std::optional<std::int64_t> linger_s;
 
   // Returns false (after saying why) when there is nothing to read.
   bool resolve(const char* command) {
@@ -61,6 +68,7 @@ struct InputFlags {
     input.files = split.files;
     input.filter = split.filter;
     input.idle_timeout_ns = idle_s * 1'000'000'000;
+    input.linger_ns = linger_s.value_or(input.interface.empty() ? 60 : 0) * 1'000'000'000;
     if (!date.empty() && !tcplens::parse_date(date, input.text.date_epoch_s)) {
       fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
       return false;
