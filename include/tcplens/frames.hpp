@@ -106,9 +106,12 @@ class Column {
   std::size_t size() const { return size_; }
   std::size_t element_size() const { return width_; }
   const void* data() const { return data_; }
+  void* data() { return data_; }
   void* release();
-  // Room for one more element; the caller writes it (element_size bytes).
-  void* grow();
+  // Room for `n` elements in all, contents kept (realloc: see frame_columns).
+  void reserve(std::size_t n);
+  // How many elements are written (at most the room reserved).
+  void set_size(std::size_t n) { size_ = n; }
 
  private:
   const Field* field_;

@@ -265,24 +265,19 @@ void* Column::release() {
   return p;
 }
 
-void* Column::grow() {
-  if (size_ == capacity_) {
-    // realloc: glibc moves a large block by remapping its pages, and pages never written are
-    // never resident, so doubling costs neither a copy nor memory.
-    const std::size_t cap = capacity_ == 0 ? 4096 : capacity_ * 2;
-    void* p = std::realloc(data_, cap * width_);
-    if (p == nullptr) throw std::bad_alloc();
-    data_ = p;
-    capacity_ = cap;
-  }
-  return static_cast<char*>(data_) + (size_++ * width_);
+void Column::reserve(std::size_t n) {
+  if (n <= capacity_) return;
+  void* p = std::realloc(data_, n * width_);
+  if (p == nullptr) throw std::bad_alloc();
+  data_ = p;
+  capacity_ = n;
 }
 
 namespace {
 
 template <class T>
-void put(Column& c, T v) {
-  std::memcpy(c.grow(), &v, sizeof v);
+void put(Column& c, std::size_t row, T v) {
+  static_cast<T*>(c.data())[row] = v;
 }
 
 }  // namespace
@@ -306,46 +301,57 @@ FrameColumns frame_columns(const Inputs& inputs, const std::vector<std::string>&
   const InputOptions in = input_options(inputs);
   TcpAnalyzer analyzer;
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  // Every column has room for `capacity` rows, doubled when full: realloc moves a large block
+  // by remapping its pages (no copy), and pages not yet written are not resident, so memory is
+  // that of the rows written.
+  std::size_t capacity = 0;
+  std::size_t row = 0;
   auto sink = [&](const AnalysedFrame& f) {
+    if (row == capacity) {
+      capacity = capacity == 0 ? 65536 : 2 * capacity;
+      for (Column& c : out.columns) c.reserve(capacity);
+    }
     const Frame fr = to_frame(f);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       Column& c = out.columns[i];
       switch (ids[i]) {
         case 0:
-          put(c, static_cast<std::int64_t>(fr.number));
+          put(c, row, static_cast<std::int64_t>(fr.number));
           break;
         case 1:
-          put(c, seconds(fr.time_ns));
+          put(c, row, seconds(fr.time_ns));
           break;
         case 2:
-          put(c, static_cast<std::int64_t>(fr.stream));
+          put(c, row, static_cast<std::int64_t>(fr.stream));
           break;
         case 3:
-          put(c, fr.tcp_flags);
+          put(c, row, fr.tcp_flags);
           break;
         case 4:
-          put(c, static_cast<std::int64_t>(fr.seq));
+          put(c, row, static_cast<std::int64_t>(fr.seq));
           break;
         case 5:
-          put(c, static_cast<std::int64_t>(fr.ack));
+          put(c, row, static_cast<std::int64_t>(fr.ack));
           break;
         case 6:
-          put(c, static_cast<std::int64_t>(fr.len));
+          put(c, row, static_cast<std::int64_t>(fr.len));
           break;
         case kRto:
-          put(c, fr.rto_ns ? seconds(*fr.rto_ns) : kNone);
+          put(c, row, fr.rto_ns ? seconds(*fr.rto_ns) : kNone);
           break;
         case kAckRtt:
-          put(c, fr.ack_rtt_ns ? seconds(*fr.ack_rtt_ns) : kNone);
+          put(c, row, fr.ack_rtt_ns ? seconds(*fr.ack_rtt_ns) : kNone);
           break;
         default:
-          put(c, static_cast<std::uint8_t>(fr.flag(ids[i] - kFirstFlag)));
+          put(c, row, static_cast<std::uint8_t>(fr.flag(ids[i] - kFirstFlag)));
       }
     }
-    ++out.rows;
+    ++row;
     return true;
   };
   RunResult result = run_pipeline(in, analyzer, sink, quiet_context());
+  out.rows = row;
+  for (Column& c : out.columns) c.set_size(row);
   out.account = account_of(result.account);
   out.error = first_error(result.account);
   // Nothing read at all: an exception, as for the other calls; damage part-way is a value.
