@@ -13,8 +13,10 @@
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
+#include "cli/run_end.hpp"
 #include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
+#include "cli/terminal.hpp"
 
 namespace {
 
@@ -135,6 +137,9 @@ int main(int argc, char** argv) {
   print_in.add_to(print_cmd);
   CLI::Option* print_stream_opt =
       print_cmd->add_option("--stream", print_stream, "Only this connection (tcp.stream)");
+  std::string print_colour = "auto";
+  print_cmd->add_option("--color", print_colour, "Colour the verdicts (auto: on a terminal)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   InputFlags ladder_in;
   std::uint32_t ladder_stream = 0;
@@ -194,6 +199,7 @@ int main(int argc, char** argv) {
   RunContext ctx;
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
+  ctx.on_error = print_input_error;
 
   if (frames_cmd->parsed()) {
     if (!frames_in.resolve("frames")) return kExitUsage;
@@ -231,8 +237,7 @@ int main(int argc, char** argv) {
     CLI::Option* stream_option = ladder ? ladder_stream_opt : print_stream_opt;
     if (stream_option->count() > 0) options.stream = ladder ? ladder_stream : print_stream;
     options.quiet = ctx.quiet = in.quiet;
-    options.colour = ladder_colour == "always" ||
-                     (ladder_colour == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    options.colour = use_colour(ladder ? ladder_colour : print_colour);
     return ladder ? run_ladder(options, ctx) : run_print(options, ctx);
   }
   if (graph_cmd->parsed()) {

@@ -80,6 +80,9 @@ struct RunContext {
   std::atomic<LiveCapture*>* live_source = nullptr;
   // Live capture: called when 0.1 s passes with nothing captured (LiveCapture::on_quiet).
   std::function<void()> on_quiet;
+  // Told each input error as it happens (the engine prints nothing); the same errors are in
+  // the run's ReadAccount::errors at the end.
+  std::function<void(const InputError&)> on_error;
 };
 
 // Output of a live capture reaches its reader within about a tenth of a second, however quiet

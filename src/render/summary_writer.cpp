@@ -72,15 +72,71 @@ void time_json(JsonBuilder& j, const DirectionDiagnosis& d) {
   j.key("receive_window_limited").seconds(t.receive_window_limited);
   j.key("zero_window").seconds(t.zero_window);
   j.key("loss_recovery").seconds(t.loss_recovery);
+  j.key("retransmission_timer").seconds(t.retransmission_timer);
   j.key("waiting_for_peer").seconds(t.waiting_for_peer);
   j.key("idle").seconds(t.idle);
   j.end_object();
 }
 
-void diagnosis_json(JsonBuilder& j, const Diagnosis& d) {
+// Per direction: what the sender did, counted from the packets.
+void senders_json(JsonBuilder& j, const Diagnosis& d) {
+  j.key("senders").begin_object();
+  for (int i = 0; i < 2; ++i) {
+    const DirectionDiagnosis& x = d.dir[i];
+    j.key(i == 0 ? "client_to_server" : "server_to_client");
+    if (!x.carried_data) {
+      j.null();
+      continue;
+    }
+    j.begin_object();
+    j.key("resends").value(x.resends);
+    j.key("tail_loss_probes").value(x.tail_loss_probes);
+    j.key("retransmission_timeouts").value(x.retransmission_timeouts);
+    j.key("flight").begin_object();
+    j.key("median").value(x.flight.median);
+    j.key("p90").value(x.flight.p90);
+    j.key("max").value(x.flight.max);
+    j.key("peer_window_median").value(x.flight.peer_window_median);
+    j.end_object();
+    j.key("window_scale_at_least");
+    if (x.window_scale_at_least) {
+      j.value(static_cast<std::uint64_t>(*x.window_scale_at_least));
+    } else {
+      j.null();
+    }
+    j.end_object();
+  }
+  j.end_object();
+}
+
+void diagnosis_json(JsonBuilder& j, const ConnectionRecord& r) {
+  const Diagnosis& d = r.diagnosis;
   j.key("diagnosis").begin_object();
   j.key("verdict").value(to_string(d.verdict));
   j.key("reason").value(d.reason);
+  j.key("ending").value(to_string(d.ending));
+  j.key("ending_reason").value(d.ending_text);
+  j.key("round_trip_s");
+  optional_seconds(j, d.rtt_ns);
+  j.key("stalls").begin_array();
+  for (const Stall& s : d.stalls) {
+    j.begin_object();
+    j.key("from").value(s.from == 0 ? "client" : "server");
+    j.key("start_s").seconds(s.start_ns - r.start_ns);
+    j.key("duration_s").seconds(s.duration_ns);
+    j.key("cause").value(to_string(s.cause));
+    j.end_object();
+  }
+  j.end_array();
+  j.key("stalls_total").value(d.stalls_total);
+  j.key("ecn").begin_object();
+  j.key("negotiated").value(d.ecn.negotiated);
+  j.key("ce").value(d.ecn.ce);
+  j.key("ece_acks").value(d.ecn.ece_acks);
+  j.key("cwr").value(d.ecn.cwr);
+  j.end_object();
+  j.key("window_scale_known").value(d.window_scale_known);
+  senders_json(j, d);
   j.key("time").begin_object();
   j.key("client_to_server");
   time_json(j, d.dir[0]);
@@ -199,7 +255,7 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   } else {
     j.null();
   }
-  diagnosis_json(j, r.diagnosis);
+  diagnosis_json(j, r);
   j.end_object();
 }
 
