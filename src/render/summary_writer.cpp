@@ -35,6 +35,7 @@ void episode_json(JsonBuilder& j, const RetransmissionEpisode& e) {
     j.null();
   }
   j.key("pattern").value(to_string(e.pattern));
+  j.key("run_from").value(static_cast<std::uint64_t>(e.run_from));
   j.end_object();
 }
 

@@ -57,6 +57,9 @@ struct RetransmissionEpisode {
   // Derived by classify_episode().
   RetransmissionPattern pattern = RetransmissionPattern::irregular;
   std::optional<double> capped_s;
+  // exponential: the first gap of the doubling run (0: from the first resend; 1: after a first
+  // probe, e.g. a tail-loss probe); linear_then_exponential: how many equal gaps came first.
+  std::size_t run_from = 0;
   std::vector<double> intervals_s() const;
 };
 
@@ -91,9 +94,11 @@ struct Turn {
   std::uint32_t first_seq = 0;  // relative
   std::uint32_t end_seq = 0;    // relative, one past the last byte
   std::uint32_t segments = 0;
-  std::int64_t acked_ns = -1;  // the first ACK from the peer covering the whole turn
-  std::uint32_t ack = 0;       // its relative ACK number
-  bool ack_with_data = false;  // that ACK rode on the peer's own data
+  std::int64_t acked_ns = -1;     // the first ACK from the peer covering the whole turn
+  std::uint32_t ack = 0;          // its relative ACK number
+  bool ack_with_data = false;     // that ACK rode on the peer's own data
+  bool ack_in_syn = false;        // that ACK was a SYN/ACK: its window is never scaled
+  std::uint32_t partial_ack = 0;  // while not all acknowledged: the highest ACK inside the turn
   std::uint16_t peer_window_raw = 0;
   std::uint64_t peer_window = 0;  // after scaling
   std::uint64_t bytes() const { return end_seq - first_seq; }
@@ -138,8 +143,9 @@ struct SideFacts {
   bool timestamps = false;
   std::uint16_t syn_window = 0;  // raw window of its SYN or SYN/ACK
   std::uint64_t keepalives = 0;
-  std::uint64_t keepalive_acks = 0;   // answers this side sent to the peer's keep-alives
-  std::uint64_t resends = 0;          // segments this side resent (SequenceReach)
+  std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
+  bool acked_peer = false;    // sent an ACK: proof the peer sent something (its SYN/ACK at least)
+  std::uint64_t resends = 0;  // segments this side resent (SequenceReach)
   std::uint64_t resent_segments = 0;  // distinct segments among them (by starting sequence)
   // Relative sequence of the first payload byte captured: 1 with a SYN seen; without one the
   // byte counts start at the first data seen (bytes_from_data_seen).

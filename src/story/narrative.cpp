@@ -64,6 +64,11 @@ std::string who(Side s, Language lang) {
 }
 
 std::string window_text(std::uint64_t scaled, std::uint16_t raw, int shift, Language lang) {
+  if (shift < 0) {
+    return lang == Language::zh
+               ? fmt::format("{}（原始字段，扩大因子未知：没看到 SYN）", raw)
+               : fmt::format("{} (the raw field; scale unknown: no SYN seen)", raw);
+  }
   if (shift > 0) {
     return lang == Language::zh ? fmt::format("{} 字节（{} × 2^{}）", scaled, raw, shift)
                                 : fmt::format("{} bytes ({} × 2^{})", scaled, raw, shift);
@@ -71,8 +76,11 @@ std::string window_text(std::uint64_t scaled, std::uint16_t raw, int shift, Lang
   return lang == Language::zh ? fmt::format("{} 字节", scaled) : fmt::format("{} bytes", scaled);
 }
 
-// Both sides must offer window scaling for it to apply.
+// Both sides must offer window scaling for it to apply; -1 when a side's SYN was not seen.
 int shift_of(const ConnectionRecord& r, Side s) {
+  for (const SideFacts& f : r.side) {
+    if (!f.sent_syn && !f.sent_synack) return -1;
+  }
   if (r.client().window_scale < 0 || r.server().window_scale < 0) return 0;
   return r.side[index(s)].window_scale;
 }
@@ -123,10 +131,20 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
                             c.isn)
               : fmt::format("The client sent {} SYN(s) (ISN {}) and got no reply at all.\n",
                             c.syns_sent, c.isn);
+    } else if (c.sent_syn && s.frames == 0) {
+      o += zh ? fmt::format(
+                    "抓包里只有客户端的报文，但它发出的 ACK 证明服务端回应了它的 SYN（ISN {}）。\n",
+                    c.isn)
+              : fmt::format(
+                    "The capture holds only the client's frames, but its ACKs prove the server "
+                    "answered its SYN (ISN {}).\n",
+                    c.isn);
     } else {
-      o += zh ? "抓包开始时连接已经建立，没有看到握手；相对序号从看到的第一个字节算起。\n"
+      o += zh ? "抓包开始时连接已经建立，没有看到握手：相对序号和字节数从抓到的第一个数据字节算起，"
+                "窗口扩大因子未知（它只在 SYN 里协商）。\n"
               : "The capture starts mid-connection: no handshake was seen, so relative sequence "
-                "numbers count from the first byte seen.\n";
+                "numbers and byte counts start at the first data byte captured, and the window "
+                "scale is unknown (it is agreed in the SYNs).\n";
     }
     return;
   }
@@ -204,10 +222,28 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
                        t.segments > 1 ? fmt::format(", {} segments", t.segments) : "");
     }
     if (t.acked_ns < 0) {
-      o += zh ? "；没有被确认。\n" : "; never acknowledged.\n";
+      const std::uint32_t past = t.partial_ack - t.first_seq;
+      const std::uint64_t part = static_cast<std::int32_t>(past) > 0 ? past : 0;
+      if (r.side[index(peer)].frames == 0) {
+        o += zh ? fmt::format("；抓包里没有{}的报文，看不到确认。\n", who(peer, lang))
+                : fmt::format("; no ACK in the capture (none of the {}'s frames was captured).\n",
+                              who(peer, lang));
+      } else if (part > 0) {
+        o += zh ? fmt::format("；其中 {} 字节被确认（到 ACK {}），最后 {} 字节没有被确认。\n", part,
+                              t.partial_ack, n - part)
+                : fmt::format(
+                      "; {} of them were acknowledged (up to ACK {}), the last {} never "
+                      "were.\n",
+                      part, t.partial_ack, n - part);
+      } else {
+        o += zh ? "；没有被确认。\n" : "; never acknowledged.\n";
+      }
       continue;
     }
-    std::string win = window_text(t.peer_window, t.peer_window_raw, shift_of(r, peer), lang);
+    // A SYN/ACK's window is never scaled.
+    const int shift = t.ack_in_syn ? 0 : shift_of(r, peer);
+    std::string win =
+        window_text(shift == 0 ? t.peer_window_raw : t.peer_window, t.peer_window_raw, shift, lang);
     std::uint64_t& prev = last_window[index(peer)];
     std::string change;
     if (prev != 0 && prev != t.peer_window) {
@@ -342,44 +378,72 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
         o += zh ? " 只重传了一次。" : " It was resent once.";
         break;
       case RetransmissionPattern::exponential: {
-        bool tlp = gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
+        const std::size_t from = e.run_from;
+        bool tlp = from == 1 && gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
         if (tlp) {
           o += zh ? fmt::format(
                         " 第一次重传在 {} 秒后、第二次又隔了同样的 {} "
-                        "秒：第一次是尾部丢失探测（TLP，Linux "
-                        "在重传定时器到期前先发一次），之后才是 RTO 超时重传。",
+                        "秒：第一次是尾部丢失探测（TLP，在重传定时器到期前先发一次），之后才是 RTO "
+                        "超时重传。",
                         seconds3(gaps[0]), seconds3(gaps[1]))
                   : fmt::format(
                         " The first resend came {} s after the original and the second {} s "
-                        "after that: the first was a tail-loss probe (Linux sends one before "
-                        "the retransmission timer expires), the rest are RTO expiries.",
+                        "after that: the first was a tail-loss probe (sent before the "
+                        "retransmission timer expires), the rest are RTO expiries.",
                         seconds3(gaps[0]), seconds3(gaps[1]));
         }
-        o += zh ? " 每次间隔大约翻倍：这是 RTO 的指数退避。"
-                : " Each gap is about twice the one before: the RTO backs off exponentially.";
-        if (e.capped_s) {
-          o += zh ? fmt::format(
-                        " 间隔增长到 {} 秒后不再翻倍：这是 Linux 的 RTO 上限（TCP_RTO_MAX，120 "
-                        "秒）。",
-                        seconds3(*e.capped_s))
+        if (from == 0) {
+          o += zh ? " 每次间隔大约翻倍：这是 RTO 的指数退避。"
+                  : " Each gap is about twice the one before: the RTO backs off exponentially.";
+        } else {
+          // The doubling run, with its numbers: the gaps before it came first.
+          std::string run_end = seconds3(e.capped_s ? *e.capped_s : gaps.back());
+          o += zh ? fmt::format(" 从第 {} 个间隔起（{} 秒 → {} 秒）每次大约翻倍：RTO 的指数退避。",
+                                from + 1, seconds3(gaps[from]), run_end)
                   : fmt::format(
-                        " The gaps stop doubling at {} s: Linux's maximum RTO "
-                        "(TCP_RTO_MAX, 120 s).",
-                        seconds3(*e.capped_s));
+                        " From gap {} on ({} s → {} s) each gap is about twice the one before: "
+                        "the RTO backs off exponentially.",
+                        from + 1, seconds3(gaps[from]), run_end);
+        }
+        if (e.capped_s) {
+          std::size_t at_cap = 0;
+          for (double g : gaps) at_cap += about(g, *e.capped_s);
+          const bool linux_max = about(*e.capped_s, 120.0);
+          o += zh ? fmt::format(" 间隔增长到 {} 秒后不再翻倍，重复了 {} 次：RTO 到了上限{}。",
+                                seconds3(*e.capped_s), at_cap,
+                                linux_max ? "（与 Linux 的 TCP_RTO_MAX 120 秒相符）" : "")
+                  : fmt::format(
+                        " The gaps stop doubling at {} s and repeat it ({} gaps): the RTO "
+                        "reached its cap{}.",
+                        seconds3(*e.capped_s), at_cap,
+                        linux_max ? " (Linux's TCP_RTO_MAX is 120 s)" : "");
         }
         break;
       }
-      case RetransmissionPattern::linear_then_exponential:
-        o += zh ? " 开头几次间隔相同、随后翻倍：这是 Linux 6.x 的 SYN "
-                  "重试方式（tcp_syn_linear_timeouts）。"
-                : " The first gaps are equal, then they double: Linux 6.x's SYN retry schedule "
-                  "(tcp_syn_linear_timeouts).";
+      case RetransmissionPattern::linear_then_exponential: {
+        // Linux 6.x: tcp_syn_linear_timeouts (4) retries 1 s apart, then doubling.
+        const bool linux6 = e.syn && about(gaps[0], 1.0) && e.run_from <= 4;
+        if (zh) {
+          o += fmt::format(
+              " 开头 {} 个间隔相同（约 {} 秒）、随后翻倍{}。", e.run_from, seconds3(gaps[0]),
+              linux6 ? "：与 Linux 6.x 的 SYN 重试方式（tcp_syn_linear_timeouts）相符" : "");
+        } else {
+          o += fmt::format(" The first {} gaps are equal (about {} s), then they double{}.",
+                           e.run_from, seconds3(gaps[0]),
+                           linux6 ? ": as Linux 6.x retries a SYN (tcp_syn_linear_timeouts)" : "");
+        }
         break;
+      }
       case RetransmissionPattern::irregular:
         o += zh ? " 间隔没有规律。" : " The gaps follow no regular pattern.";
         break;
     }
-    if (!e.acked && !e.syn && e.pattern == RetransmissionPattern::exponential) {
+    // Linux's give-up time fits only a Linux-like schedule: doubling from a first RTO of
+    // 0.2–1 s, capped (if at all) at 120 s.
+    const bool linux_like = e.pattern == RetransmissionPattern::exponential && e.run_from <= 1 &&
+                            gaps[e.run_from] >= 0.18 && gaps[e.run_from] <= 1.2 &&
+                            (!e.capped_s || about(*e.capped_s, 120.0));
+    if (!e.acked && !e.syn && linux_like) {
       double since = static_cast<double>(r.end_ns - e.sends_ns.front()) / 1e9;
       o += zh ? fmt::format(
                     " 按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
@@ -391,9 +455,14 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
                     "after it.",
                     linux_give_up_seconds(), since);
     }
-    if (e.syn && e.from == Side::client) {
-      o += zh ? "（SYN 的重试次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"
-              : " (SYN retries are bounded by net.ipv4.tcp_syn_retries, 6 by default.)";
+    // Linux's SYN retry bound only where the schedule is Linux's: a first RTO of 1 s and no
+    // more retries than its default allows.
+    if (e.syn && e.from == Side::client && about(gaps[0], 1.0) && gaps.size() <= 6 &&
+        (e.pattern == RetransmissionPattern::exponential ||
+         e.pattern == RetransmissionPattern::linear_then_exponential)) {
+      o += zh ? "（这与 Linux 的 SYN 重试相符：次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"
+              : " (This fits Linux's SYN retries, bounded by net.ipv4.tcp_syn_retries, 6 by "
+                "default.)";
     }
     o += "\n";
   }
@@ -517,7 +586,16 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   }
   std::uint64_t c_un = c.bytes - std::min(c.bytes, c.acked_bytes);
   std::uint64_t s_un = s.bytes - std::min(s.bytes, s.acked_bytes);
-  if (c_un || s_un) {
+  const SideFacts* unseen = s.frames == 0 ? &s : c.frames == 0 ? &c : nullptr;
+  if (unseen != nullptr && (c_un || s_un)) {
+    const Side quiet = unseen == &s ? Side::server : Side::client;
+    o += zh ? fmt::format(" 抓包里没有{}的报文，所以看不到对{}字节的确认。", who(quiet, lang),
+                          c_un + s_un)
+            : fmt::format(
+                  " No ACK of the {} bytes sent is in the capture: none of the {}'s "
+                  "frames was captured.",
+                  c_un + s_un, who(quiet, lang));
+  } else if (c_un || s_un) {
     if (zh) {
       o += fmt::format(
           " 未被确认的数据：客户端 {} 字节（共 {}，已确认 {}），服务端 {} 字节（共 {}）。", c_un,
@@ -736,6 +814,14 @@ std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i,
         "Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n", r.stream,
         endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
         duration(r.end_ns - r.start_ns, lang), time_of_day(r.start_ns), to_string(r.state));
+  }
+  if (r.roles_inferred) {
+    o += zh ? fmt::format("（没有看到 SYN，角色是按端口猜的：端口 {} 一侧是服务端。）\n",
+                          r.server().endpoint.port)
+            : fmt::format(
+                  "(Roles guessed from the ports, no SYN seen: the server is the side on "
+                  "port {}.)\n",
+                  r.server().endpoint.port);
   }
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
   handshake(o, r, lang);

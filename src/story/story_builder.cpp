@@ -65,6 +65,7 @@ void StoryBuilder::count_frame(ConnectionRecord& r, SideFacts& me, SideFacts& pe
                                const Verdict& v, std::int64_t ts) {
   r.end_ns = ts;
   ++me.frames;
+  if (s.has(tcp_flag::ack)) me.acked_peer = true;
   const std::uint32_t flags = v.analysis_hidden ? 0 : v.flags;
   for (std::size_t i = 0; i < kFlagBits.size(); ++i) {
     if (flags & kFlagBits[i]) ++r.flag_counts[i];
@@ -183,8 +184,14 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     for (std::size_t i = r.turns.size(); i-- > 0 && i + 4 >= r.turns.size();) {
       Turn& turn = r.turns[i];
       if (turn.from != static_cast<Side>(p) || turn.acked_ns >= 0) continue;
-      if (!rel_le(turn.end_seq, v.rel_ack)) continue;
+      if (!rel_le(turn.end_seq, v.rel_ack)) {
+        if (rel_lt(turn.first_seq, v.rel_ack) && rel_lt(turn.partial_ack, v.rel_ack)) {
+          turn.partial_ack = v.rel_ack;
+        }
+        continue;
+      }
       turn.acked_ns = ts;
+      turn.ack_in_syn = syn;
       turn.ack = v.rel_ack;
       turn.ack_with_data = s.payload_len > 0;
       turn.peer_window_raw = s.window;
@@ -440,7 +447,8 @@ void StoryBuilder::settle(ConnectionRecord& r) {
   std::int64_t first_rst = c.first_rst_ns < 0   ? s.first_rst_ns
                            : s.first_rst_ns < 0 ? c.first_rst_ns
                                                 : std::min(c.first_rst_ns, s.first_rst_ns);
-  if (c.sent_syn && s.frames == 0) {
+  // A client's ACK proves the server answered, though none of its frames was captured.
+  if (c.sent_syn && s.frames == 0 && !c.acked_peer) {
     r.state = ConnectionState::unanswered;
   } else if (c.sent_syn && !s.sent_synack && s.first_rst_ns >= 0 && c.bytes == 0) {
     r.state = ConnectionState::refused;

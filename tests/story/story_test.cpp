@@ -9,6 +9,7 @@
 #include "analysis/tcp_analyzer.hpp"
 #include "decode/decode.hpp"
 #include "engine/pipeline.hpp"
+#include "story/narrative.hpp"
 #include "story/records_of.hpp"
 #include "story/story_builder.hpp"
 
@@ -19,6 +20,9 @@ using test::records_of;
 
 std::string lab(const std::string& name) {
   return std::string(TCPLENS_SOURCE_DIR) + "/tests/data/lab/" + name;
+}
+std::string shared_real(const std::string& name) {
+  return std::string(TCPLENS_SHARED_DIR) + "/real/" + name;
 }
 std::string shared_lab(const std::string& name) {
   return std::string(TCPLENS_SHARED_DIR) + "/lab/captures/" + name;
@@ -242,6 +246,75 @@ TEST(Story, RetransmissionPatterns) {
   EXPECT_FALSE(episode({0.2, 0.4, 0.8}).capped_s);
   EXPECT_EQ(episode({1, 1, 1, 1, 2, 4, 8}).pattern, RetransmissionPattern::linear_then_exponential);
   EXPECT_EQ(episode({0.3, 5, 0.1}).pattern, RetransmissionPattern::irregular);
+  // Doubling after a first probe, with timer granularity in the gaps.
+  auto probed = episode({0.206, 0.600, 1.200, 2.400, 4.805});
+  EXPECT_EQ(probed.pattern, RetransmissionPattern::exponential);
+  EXPECT_EQ(probed.run_from, 1u);
+  EXPECT_FALSE(probed.capped_s);
+  // A cap needs the ceiling repeated; a last gap that merely grew less is not one.
+  EXPECT_EQ(episode({0.2, 0.4, 0.6}).pattern, RetransmissionPattern::irregular);
+}
+
+// http206_b: the server's segment resent 13 times; the gaps settle into doubling late
+// (1.16 → 2.12 → 4.04 → 7.88 → 15.56 s) and then repeat 15.56 s: a capped backoff.
+TEST(Story, LateDoublingThenCapOnARealCapture) {
+  auto recs = records_of(shared_real("http206_b.pcap"));
+  ASSERT_FALSE(recs.empty());
+  const RetransmissionEpisode* longest = nullptr;
+  for (const auto& e : recs[0].episodes) {
+    if (!longest || e.sends_ns.size() > longest->sends_ns.size()) longest = &e;
+  }
+  ASSERT_NE(longest, nullptr);
+  ASSERT_EQ(longest->sends_ns.size(), 14u);
+  EXPECT_EQ(longest->pattern, RetransmissionPattern::exponential);
+  EXPECT_EQ(longest->run_from, 6u);
+  ASSERT_TRUE(longest->capped_s);
+  EXPECT_NEAR(*longest->capped_s, 15.56, 0.01);
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+// ftp_crack starts mid-connection: no SYN, so the roles come from the ports, said to be guessed,
+// and FTP's port 21 is the server.
+TEST(Story, MidstreamRolesFromThePorts) {
+  auto recs = records_of(shared_real("ftp_crack.pcap"));
+  std::size_t inferred = 0;
+  for (const auto& r : recs) {
+    if (r.client().sent_syn || r.server().sent_synack) continue;
+    EXPECT_TRUE(r.roles_inferred) << r.stream;
+    ++inferred;
+    if (r.client().endpoint.port == 21 || r.server().endpoint.port == 21) {
+      EXPECT_EQ(r.server().endpoint.port, 21) << r.stream;
+    }
+  }
+  EXPECT_GT(inferred, 0u);
+}
+
+// The seed's sender side alone: no server frame, but the client's ACKs prove it replied.
+TEST(Story, OneSidedCaptureKnowsThePeerReplied) {
+  auto recs = records_of(std::string(TCPLENS_SOURCE_DIR) + "/tests/data/seed/sender.txt");
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].state, ConnectionState::unanswered);  // a lone SYN, no ACK after it
+  EXPECT_NE(recs[1].state, ConnectionState::unanswered);
+  EXPECT_EQ(recs[1].server().frames, 0u);
+  const std::string story = explain(recs, 1, Language::en);
+  EXPECT_EQ(story.find("no reply"), std::string::npos) << story;
+  EXPECT_NE(story.find("its ACKs prove the server answered"), std::string::npos) << story;
+}
+
+// ftp_upload_failed: the server's data was mostly acknowledged; the story gives both numbers.
+TEST(Story, PartlyAcknowledgedDataSaysHowMuch) {
+  auto recs = records_of(shared_real("ftp_upload_failed.pcap"));
+  ASSERT_EQ(recs.size(), 1u);
+  const std::string story = explain(recs, 0, Language::en);
+  EXPECT_EQ(story.find("1427880 bytes (seq 1–1427880, 978 segments); never"), std::string::npos);
+  EXPECT_NE(story.find("1384080 of them were acknowledged (up to ACK 1384081), the last 43800"),
+            std::string::npos)
+      << story;
 }
 
 }  // namespace
