@@ -78,10 +78,13 @@ struct Segment {
   std::uint16_t flags = 0;        // 12 bits, tcp_flag::*
   std::uint16_t window = 0;       // raw field, unscaled
   std::uint32_t payload_len = 0;  // from the IP lengths, as tshark's tcp.len (even if not captured)
+  std::uint16_t urgent_pointer = 0;
+  std::uint8_t header_len = 0;  // bytes, from the data offset (tcp.hdr_len)
   TcpOptions options;
   // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the
-  // segment but prints no analysis for it, and ignores its options.
+  // segment but prints no analysis for it; `options` holds those captured whole.
   bool header_cut = false;
+  bool checksum_cut = false;  // cut before the urgent pointer ended: no checksum, no options
 
   [[nodiscard]] bool has(std::uint16_t f) const { return (flags & f) != 0; }
 };
