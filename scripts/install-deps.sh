@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config python3 libtsan2
   libpcap-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
   tshark tcpdump iproute2 nftables iptables ethtool chromium
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do

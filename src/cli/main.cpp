@@ -7,13 +7,16 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
+#include "cli/run_end.hpp"
 #include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
+#include "cli/terminal.hpp"
 
 namespace {
 
@@ -51,8 +54,14 @@ struct InputFlags {
                     "(0: keep every connection to the end)")
         ->default_val(idle_s)
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+    cmd->add_option("--linger", linger_s,
+                    "Seconds of capture time a closed connection's record waits for its later "
+                    "frames (default 60, Linux's TIME_WAIT; 0 on a live capture: reported as it "
+                    "closes)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
   }
   std::int64_t idle_s = 1800;
+  std::optional<std::int64_t> linger_s;
 
   // Returns false (after saying why) when there is nothing to read.
   bool resolve(const char* command) {
@@ -60,6 +69,7 @@ struct InputFlags {
     input.files = split.files;
     input.filter = split.filter;
     input.idle_timeout_ns = idle_s * 1'000'000'000;
+    input.linger_ns = linger_s.value_or(input.interface.empty() ? 60 : 0) * 1'000'000'000;
     if (!date.empty() && !tcplens::parse_date(date, input.text.date_epoch_s)) {
       fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
       return false;
@@ -139,6 +149,9 @@ int main(int argc, char** argv) {
   print_in.add_to(print_cmd);
   CLI::Option* print_stream_opt =
       print_cmd->add_option("--stream", print_stream, "Only this connection (tcp.stream)");
+  std::string print_colour = "auto";
+  print_cmd->add_option("--color", print_colour, "Colour the verdicts (auto: on a terminal)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   InputFlags ladder_in;
   std::uint32_t ladder_stream = 0;
@@ -198,6 +211,7 @@ int main(int argc, char** argv) {
   RunContext ctx;
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
+  ctx.on_error = print_input_error;
 
   if (frames_cmd->parsed()) {
     if (!frames_in.resolve("frames")) return kExitUsage;
@@ -240,8 +254,7 @@ int main(int argc, char** argv) {
     CLI::Option* stream_option = ladder ? ladder_stream_opt : print_stream_opt;
     if (stream_option->count() > 0) options.stream = ladder ? ladder_stream : print_stream;
     options.quiet = ctx.quiet = in.quiet;
-    options.colour = ladder_colour == "always" ||
-                     (ladder_colour == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    options.colour = use_colour(ladder ? ladder_colour : print_colour);
     return ladder ? run_ladder(options, ctx) : run_print(options, ctx);
   }
   if (graph_cmd->parsed()) {

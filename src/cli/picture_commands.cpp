@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "engine/records.hpp"
@@ -73,6 +74,13 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
                      : o.kind == GraphKind::throughput ? "goodput"
                                                        : "time-sequence";
   g.title = fmt::format("Stream {}: {}, {} → {}", o.stream, what, from, to);
+  // An empty graph would look like a measurement of nothing: say so and write no file.
+  if (graph_samples(cs, o.kind, g.direction) == 0) {
+    fmt::print(stderr,
+               "tcplens: graph: stream {} has no {} for {} → {}: nothing to draw, {} not written\n",
+               o.stream, graph_samples_name(o.kind), from, to, o.out_path);
+    return kExitUnreadable;
+  }
   if (!write_text(o.out_path, render_graph(cs, g))) return kExitUnreadable;
   if (!o.quiet) fmt::print(stderr, "{}\n", account_line(result.account));
   return result.exit_status;
@@ -124,8 +132,14 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
   trim();
   std::vector<ConnectionRecord>& records = kept;
+  // The stories told in detail: the first `top` in report order, one for a group of identical
+  // connections.
+  std::vector<ConnectionGroup> groups = group_identical(records);
   std::vector<std::size_t> detailed;
-  for (std::size_t k = 0; k < records.size() && k < o.top; ++k) detailed.push_back(k);
+  for (const auto& g : groups) {
+    if (detailed.size() < o.top) detailed.push_back(g.members.front());
+  }
+  std::sort(detailed.begin(), detailed.end());
   std::set<std::uint32_t> chosen;
   for (std::size_t i : detailed) chosen.insert(records[i].stream);
 
@@ -163,6 +177,7 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   for (const auto& f : o.input.files) in.title += (in.title.empty() ? "" : ", ") + f;
   if (in.title.empty()) in.title = o.input.interface;
   in.records = &records;
+  in.groups = &groups;
   in.detailed = detailed;
   in.series = &series;
   in.ladders = &ladders;

@@ -15,4 +15,12 @@ int finish_run(OutputBuffer& out, const RunResult& result, bool quiet) {
   return result.exit_status;
 }
 
+void print_input_error(const InputError& e) {
+  if (e.offset >= 0) {
+    fmt::print(stderr, "tcplens: {}: {} (at byte offset {})\n", e.file, e.reason, e.offset);
+  } else {
+    fmt::print(stderr, "tcplens: {}: {}\n", e.file, e.reason);
+  }
+}
+
 }  // namespace tcplens

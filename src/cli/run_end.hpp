@@ -11,4 +11,8 @@ namespace tcplens {
 // wrong) and returns the run's exit status.
 int finish_run(OutputBuffer& out, const RunResult& result, bool quiet);
 
+// An input error on stderr, one line naming the input (and the byte offset when known): the
+// engine's RunContext::on_error for the command line.
+void print_input_error(const InputError& error);
+
 }  // namespace tcplens

@@ -14,9 +14,11 @@ int run_print(const SegmentViewOptions& options, const RunContext& context) {
   RunContext ctx = context;
   LiveFlush live(out, options.input, ctx);
   TcpAnalyzer analyzer;
+  PrintWriter printer(options.colour, options.input.idle_timeout_ns);
   auto sink = [&](const AnalysedFrame& f) {
-    if (options.stream && f.verdict->stream != *options.stream) return true;
-    append_print_line(out.raw(), f.ts_ns, *f.segment, *f.verdict);
+    const bool show = !options.stream || f.verdict->stream == *options.stream;
+    printer.add(out.raw(), f.ts_ns, f.raw->bytes, f.raw->wire_len, *f.segment, *f.verdict, show);
+    if (!show) return true;
     out.maybe_flush();
     live.after_frame(f.ts_ns);
     return !out.closed();

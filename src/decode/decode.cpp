@@ -117,7 +117,7 @@ SkipReason decode_ipv4(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
   if ((vihl >> 4) != 4) return SkipReason::bad_ip_header;
   std::uint32_t header_len = (vihl & 0x0f) * 4u;
   if (header_len < 20) return SkipReason::bad_ip_header;
-  r.skip(1);  // TOS
+  const std::uint8_t tos = r.u8();
   std::uint32_t total_len = r.be16();
   r.skip(2);  // id
   std::uint16_t frag = r.be16();
@@ -133,6 +133,7 @@ SkipReason decode_ipv4(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
   if ((frag & 0x3fff) != 0) return SkipReason::ip_fragment;  // MF set or offset non-zero
   if (proto != kProtoTcp) return SkipReason::not_tcp;
   seg.src.family = seg.dst.family = 4;
+  seg.ecn = tos & 0x03;
   std::copy(src.begin(), src.end(), seg.src.bytes.begin());
   std::copy(dst.begin(), dst.end(), seg.dst.bytes.begin());
   tp.offset = start + header_len;
@@ -145,7 +146,9 @@ SkipReason decode_ipv6(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
   std::uint8_t v = r.u8();
   if (!r.ok()) return SkipReason::truncated;
   if ((v >> 4) != 6) return SkipReason::bad_ip_header;
-  r.skip(3);
+  // The traffic class straddles the first two bytes; ECN is its low two bits.
+  const std::uint8_t tc_low = r.u8();
+  r.skip(2);
   std::uint32_t payload_len = r.be16();
   std::uint8_t next = r.u8();
   r.skip(1);  // hop limit
@@ -185,6 +188,7 @@ SkipReason decode_ipv6(ByteReader r, std::uint32_t wire_remaining, Segment& seg,
   }
   if (next != kProtoTcp) return SkipReason::not_tcp;
   seg.src.family = seg.dst.family = 6;
+  seg.ecn = (tc_low >> 4) & 0x03;
   std::copy(src.begin(), src.end(), seg.src.bytes.begin());
   std::copy(dst.begin(), dst.end(), seg.dst.bytes.begin());
   tp.offset = r.offset();
@@ -306,6 +310,8 @@ SkipReason decode_frame(int link, std::span<const std::uint8_t> bytes, std::uint
   if (why != SkipReason::none) return why;
   ByteReader tcp(bytes);
   tcp.skip(tp.offset);
+  out.ip_offset = static_cast<std::uint32_t>(net.offset);
+  out.tcp_offset = static_cast<std::uint32_t>(tp.offset);
   return decode_tcp(tcp, tp.wire_len, out);
 }
 

@@ -52,6 +52,10 @@ inline constexpr std::uint16_t cwr = 0x080;
 inline constexpr std::uint16_t ae = 0x100;
 }  // namespace tcp_flag
 
+namespace ip_ecn {
+inline constexpr std::uint8_t ce = 3;  // congestion experienced
+}  // namespace ip_ecn
+
 struct SackBlock {
   std::uint32_t left = 0;
   std::uint32_t right = 0;
@@ -85,6 +89,13 @@ struct Segment {
   // segment but prints no analysis for it; `options` holds those captured whole.
   bool header_cut = false;
   bool checksum_cut = false;  // cut before the urgent pointer ended: no checksum, no options
+  // Where the IP and TCP headers start in the frame's captured bytes (for `print`, which reads
+  // the headers as tcpdump does).
+  std::uint32_t ip_offset = 0;
+  std::uint32_t tcp_offset = 0;
+  // The IP header's ECN codepoint (RFC 3168: the low two bits of the IPv4 TOS / IPv6 traffic
+  // class): 0 not ECT, 1 ECT(1), 2 ECT(0), 3 CE (congestion experienced).
+  std::uint8_t ecn = 0;
 
   [[nodiscard]] bool has(std::uint16_t f) const { return (flags & f) != 0; }
 };

@@ -19,12 +19,10 @@ namespace tcplens {
 
 namespace {
 
-void report_error(const std::string& name, const std::string& reason, std::int64_t offset) {
-  if (offset >= 0) {
-    fmt::print(stderr, "tcplens: {}: {} (at byte offset {})\n", name, reason, offset);
-  } else {
-    fmt::print(stderr, "tcplens: {}: {}\n", name, reason);
-  }
+// An input error: told to the caller at once (ctx.on_error) and kept in the account.
+void report_error(const RunContext& ctx, ReadAccount& account, InputError error) {
+  if (ctx.on_error) ctx.on_error(error);
+  account.errors.push_back(std::move(error));
 }
 
 // An input that cannot be read twice (stdin, a pipe): what the capture reader took is handed on
@@ -160,8 +158,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     options.save_path = in.write_file;
     auto src = LiveCapture::open(options, error);
     if (!src) {
-      report_error(in.interface, error, -1);
-      result.account.errors.push_back({in.interface, error, -1});
+      report_error(ctx, result.account, {in.interface, error, -1});
       result.exit_status = kExitUnreadable;
       return result;
     }
@@ -171,8 +168,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   for (const auto& path : in.files) {
     auto src = open_input(path, in.text, error);
     if (!src) {
-      report_error(path, error, -1);
-      result.account.errors.push_back({path, error, -1});
+      report_error(ctx, result.account, {path, error, -1});
       any_open_failed = true;
       continue;
     }
@@ -183,7 +179,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   if (!in.filter.empty() && !in.files.empty()) {
     file_filter.emplace(in.filter);
     if (!file_filter->validate(error)) {
-      report_error("filter", error, -1);
+      report_error(ctx, result.account, {"filter", error, -1});
       result.exit_status = kExitUsage;
       return result;
     }
@@ -242,8 +238,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     acct.have_live_stats = live->stats(acct.live_received, acct.live_dropped);
   }
   for (const auto& f : merged.failed()) {
-    report_error(f.name, f.reason, f.offset);
-    acct.errors.push_back({f.name, f.reason, f.offset});
+    report_error(ctx, acct, {f.name, f.reason, f.offset});
     result.exit_status = kExitDamaged;
   }
   if (result.exit_status == kExitOk && any_open_failed) result.exit_status = kExitUnreadable;

@@ -1,10 +1,16 @@
 #include "render/html_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <map>
 #include <numeric>
+#include <tuple>
 
+#include "render/story_html.hpp"
 #include "render/svg_graph.hpp"
 #include "render/xml_escape.hpp"
 
@@ -13,14 +19,19 @@ namespace tcplens {
 namespace {
 
 constexpr const char* kStyle = R"(
-body{font-family:system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}
+body{font-family:system-ui,sans-serif;margin:24px;color:#111;max-width:1100px;line-height:1.4}
 h1{font-size:22px}h2{font-size:18px;margin-top:36px;border-top:1px solid #ccc;padding-top:16px}
 table{border-collapse:collapse;font-size:13px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;text-align:right}
 th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}th:hover{background:#e8e8e8}
 td.t,th.t{text-align:left}tr.troubled td:first-child{border-left:4px solid #D55E00}
+tr.group td{background:#fbf7f2}td small{color:#555}
 .verdict{font-weight:bold}.bad{color:#D55E00}.ok{color:#009E73}
-pre{background:#f8f8f8;padding:10px;overflow-x:auto;font-size:12px;white-space:pre-wrap}
-pre.ladder{white-space:pre}figure{margin:12px 0}.reason{font-size:15px}
+.story{max-width:860px;font-size:15px}.story p{margin:6px 0}.story ul{margin:4px 0 8px;padding-left:22px}
+.story li{margin:3px 0}.story .note{margin:2px 0 0;color:#444;font-size:14px}
+.story strong.label{color:#333}.story hr.gap{border:0;border-top:1px dashed #ccc;margin:12px 0}
+b.n{font-weight:600;color:#0b3d66}.no-graph,.group-note{color:#444;font-style:italic}
+pre.ladder{background:#f8f8f8;padding:10px;overflow-x:auto;font-size:12px;white-space:pre}
+figure{margin:12px 0}.reason{font-size:16px}
 )";
 
 // Sorts the overview table by the clicked column (numbers numerically), without any library.
@@ -65,8 +76,190 @@ std::vector<std::size_t> report_order(const std::vector<ConnectionRecord>& recor
   return order;
 }
 
+namespace {
+
+// The record's facts the grouping and the group rows read (kept here, in one place).
+struct GroupFacts {
+  bool groupable = false;
+  std::tuple<ConnectionState, DiagnosisVerdict, IpAddress, Endpoint> key;
+  std::uint64_t retransmissions = 0;
+  std::int64_t duration_ns = 0;
+};
+GroupFacts group_facts(const ConnectionRecord& r) {
+  GroupFacts f;
+  f.groupable = r.client().bytes == 0 && r.server().bytes == 0;
+  f.key = {r.state, r.diagnosis.verdict, r.client().endpoint.addr, r.server().endpoint};
+  f.retransmissions = r.retransmissions;
+  f.duration_ns = r.end_ns - r.start_ns;
+  return f;
+}
+
+// "2–6, 9, 13–15".
+std::string stream_ranges(const std::vector<std::uint32_t>& streams) {
+  std::string out;
+  for (std::size_t i = 0; i < streams.size();) {
+    std::size_t j = i;
+    while (j + 1 < streams.size() && streams[j + 1] == streams[j] + 1) ++j;
+    out += (out.empty() ? "" : ", ") + std::to_string(streams[i]);
+    if (j > i) out += (j == i + 1 ? ", " : "–") + std::to_string(streams[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> group_streams(const ConnectionGroup& g,
+                                         const std::vector<ConnectionRecord>& records) {
+  std::vector<std::uint32_t> streams;
+  for (std::size_t m : g.members) streams.push_back(records[m].stream);
+  std::sort(streams.begin(), streams.end());
+  return streams;
+}
+
+std::string retries_text(std::uint64_t n) {
+  return n == 1 ? "1 retry" : fmt::format("{} retries", n);
+}
+
+std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records) {
+  const ConnectionRecord& first = records[g.members.front()];
+  std::string what = first.state == ConnectionState::unanswered ? "unanswered SYN"
+                     : first.state == ConnectionState::refused
+                         ? "refused SYN"
+                         : fmt::format("{} connection without data", to_string(first.state));
+  std::string label =
+      fmt::format("{} × {} to {}", g.members.size(), what, endpoint_text(first.server().endpoint));
+  // The retries, most frequent first, with their streams when they differ.
+  std::map<std::uint64_t, std::vector<std::uint32_t>> by_retries;
+  for (std::size_t m : g.members) {
+    by_retries[group_facts(records[m]).retransmissions].push_back(records[m].stream);
+  }
+  if (by_retries.size() == 1) {
+    std::uint64_t n = by_retries.begin()->first;
+    return n == 0 ? label + ", no retry" : label + ", " + retries_text(n) + " each";
+  }
+  std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> kinds(by_retries.begin(),
+                                                                          by_retries.end());
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    std::sort(kinds[k].second.begin(), kinds[k].second.end());
+    std::string count =
+        k == 0 ? retries_text(kinds[k].first) + " each" : std::to_string(kinds[k].first);
+    label +=
+        fmt::format("{}{} (streams {})", k == 0 ? ", " : (k + 1 == kinds.size() ? " or " : ", "),
+                    count, stream_ranges(kinds[k].second));
+  }
+  return label;
+}
+
+std::string overview_row(const ConnectionRecord& r) {
+  bool bad = troubled(r.diagnosis.verdict);
+  double rtt_ms = r.path_rtt_ns() ? static_cast<double>(*r.path_rtt_ns()) / 1e6 : -1;
+  return fmt::format(
+      "<tr data-streams=\"{}\"{}><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td "
+      "class=\"t\">{}</td>"
+      "<td class=\"t verdict {}\" "
+      "title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+      "<td data-v=\"{}\">{}</td></tr>\n",
+      r.stream, bad ? " class=\"troubled\"" : "", r.stream,
+      xml_escape(endpoint_text(r.client().endpoint)),
+      xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
+      xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
+      seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes, r.retransmissions,
+      rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
+}
+
+// One row for a group: the streams, the ranges of what differs.
+std::string group_row(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records) {
+  const ConnectionRecord& r = records[g.members.front()];
+  std::int64_t d_lo = INT64_MAX, d_hi = INT64_MIN;
+  std::uint64_t x_lo = UINT64_MAX, x_hi = 0;
+  for (std::size_t m : g.members) {
+    GroupFacts f = group_facts(records[m]);
+    d_lo = std::min(d_lo, f.duration_ns);
+    d_hi = std::max(d_hi, f.duration_ns);
+    x_lo = std::min(x_lo, f.retransmissions);
+    x_hi = std::max(x_hi, f.retransmissions);
+  }
+  auto range = [](const std::string& lo, const std::string& hi) {
+    return lo == hi ? lo : lo + "–" + hi;
+  };
+  bool bad = troubled(r.diagnosis.verdict);
+  return fmt::format(
+      "<tr data-streams=\"{}\" class=\"group{}\" title=\"{}\"><td data-v=\"{}\">{} "
+      "×<br><small>{}</small></td>"
+      "<td class=\"t\">{} ({} ports)</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
+      "<td class=\"t verdict {}\" title=\"{}\">{}</td><td data-v=\"{}\">{}</td><td>0</td>"
+      "<td>0</td><td data-v=\"{}\">{}</td><td data-v=\"-1\">-</td></tr>\n",
+      fmt::join(group_streams(g, records), " "), bad ? " troubled" : "", xml_escape(g.label),
+      r.stream, g.members.size(), stream_ranges(group_streams(g, records)),
+      xml_escape(to_string(r.client().endpoint.addr)), g.members.size(),
+      xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
+      xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict), seconds_text(d_hi),
+      range(seconds_text(d_lo), seconds_text(d_hi)), x_hi,
+      range(std::to_string(x_lo), std::to_string(x_hi)));
+}
+
+std::string figure(const std::string& kind, const std::string& svg) {
+  return fmt::format("<figure data-kind=\"{}\">{}</figure>\n", kind, svg);
+}
+
+// The connection's graphs, or one line saying why a graph is not drawn.
+std::string graphs(const ConnectionRecord& r, const ConnectionSeries& cs) {
+  int d = busier_direction(cs);
+  std::string from = endpoint_text(d == 0 ? cs.first : cs.second);
+  std::string to = endpoint_text(d == 0 ? cs.second : cs.first);
+  if (graph_samples(cs, GraphKind::time_sequence, d) == 0) {
+    return fmt::format(
+        "<p class=\"no-graph\">No graphs: neither side sent data ({} frames, none with "
+        "payload), so there is no sequence to draw.</p>\n",
+        cs.points.size() + cs.thinned);
+  }
+  GraphOptions g;
+  g.direction = d;
+  g.title = fmt::format("Stream {}: time-sequence, {} → {}", r.stream, from, to);
+  std::string h = figure("time-sequence", render_graph(cs, g));
+  g.kind = GraphKind::rtt;
+  // One sample is a number the story already tells, not a graph.
+  if (std::size_t n = graph_samples(cs, GraphKind::rtt, d); n < 2) {
+    return h + fmt::format(
+                   "<p class=\"no-graph\">No RTT graph: {} of {}'s segments sent once was timed "
+                   "to the ACK from {} that covered it.</p>\n",
+                   n == 0 ? "none" : "only one", xml_escape(from), xml_escape(to));
+  }
+  g.height = 300;
+  g.title = fmt::format("Stream {}: ACK RTT of {} → {}", r.stream, from, to);
+  return h + figure("rtt", render_graph(cs, g));
+}
+
+}  // namespace
+
+std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>& records) {
+  std::vector<ConnectionGroup> groups;
+  std::map<decltype(GroupFacts::key), std::size_t> open;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    GroupFacts f = group_facts(records[i]);
+    if (f.groupable) {
+      auto [it, fresh] = open.try_emplace(f.key, groups.size());
+      if (!fresh) {
+        groups[it->second].members.push_back(i);
+        continue;
+      }
+    }
+    groups.push_back(ConnectionGroup{{i}, {}});
+  }
+  for (auto& g : groups) {
+    if (g.members.size() > 1) g.label = group_label(g, records);
+  }
+  return groups;
+}
+
 std::string render_report(const ReportInput& in) {
   const auto& records = *in.records;
+  const auto& groups = *in.groups;
+  std::vector<const ConnectionGroup*> group_of(records.size(), nullptr);
+  for (const auto& g : groups) {
+    for (std::size_t m : g.members) group_of[m] = &g;
+  }
   const bool zh = in.lang == Language::zh;
   std::string h;
   h += fmt::format(
@@ -76,24 +269,25 @@ std::string render_report(const ReportInput& in) {
   h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
                    xml_escape(in.title), in.total, in.troubled_total, xml_escape(in.account));
 
+  h += "<h2>Connections</h2>\n";
+  std::string grouped;
+  for (const auto& g : groups) {
+    if (g.members.size() < 2) continue;
+    grouped += fmt::format("<li class=\"group-line\"><a href=\"#stream-{}\">{}</a></li>\n",
+                           records[g.members.front()].stream, xml_escape(g.label));
+  }
+  if (!grouped.empty()) {
+    h += "<p>Identical connections, each group in one row and told once:</p>\n<ul "
+         "class=\"groups\">" +
+         grouped + "</ul>\n";
+  }
   h +=
-      "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
+      "<table id=\"overview\"><thead><tr><th>stream</th>"
       "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
       "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
-  for (const ConnectionRecord& r : records) {
-    bool bad = troubled(r.diagnosis.verdict);
-    double rtt_ms = r.rtt_median_ns ? static_cast<double>(*r.rtt_median_ns) / 1e6 : -1;
-    h += fmt::format(
-        "<tr{}><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
-        "<td class=\"t verdict {}\" "
-        "title=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td data-v=\"{}\">{}</td></tr>\n",
-        bad ? " class=\"troubled\"" : "", r.stream, xml_escape(endpoint_text(r.client().endpoint)),
-        xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
-        xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
-        seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes, r.retransmissions,
-        rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
+      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
+  for (const auto& g : groups) {
+    h += g.members.size() > 1 ? group_row(g, records) : overview_row(records[g.members.front()]);
   }
   h += "</tbody></table>\n";
   if (in.total > records.size()) {
@@ -103,34 +297,33 @@ std::string render_report(const ReportInput& in) {
 
   for (std::size_t i : in.detailed) {
     const auto& r = records[i];
-    h += fmt::format(
-        "<h2 id=\"stream-{0}\">Stream {0}: {1} → {2} — <span class=\"{3}\">{4}</span></h2>\n",
-        r.stream, xml_escape(endpoint_text(r.client().endpoint)),
-        xml_escape(endpoint_text(r.server().endpoint)),
-        troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
-    h += fmt::format("<p class=\"reason\">{}</p>\n", xml_escape(r.diagnosis.reason));
+    const ConnectionGroup* g = group_of[i];
+    bool many = g && g->members.size() > 1;
+    std::string what =
+        many ? fmt::format("Streams {}: {}", stream_ranges(group_streams(*g, records)),
+                           xml_escape(g->label))
+             : fmt::format("Stream {}: {} → {}", r.stream,
+                           xml_escape(endpoint_text(r.client().endpoint)),
+                           xml_escape(endpoint_text(r.server().endpoint)));
+    h +=
+        fmt::format("<h2 id=\"stream-{}\">{} — <span class=\"{}\">{}</span></h2>\n", r.stream, what,
+                    troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
+    h += fmt::format("<p class=\"reason\">{}</p>\n", emphasise_quantities(r.diagnosis.reason));
+    if (many) {
+      h += fmt::format(
+          "<p class=\"group-note\">Told below for stream {}, the first of them; the other {} "
+          "have the same state, verdict and addresses, and no data either{}.</p>\n",
+          r.stream, g->members.size() - 1,
+          g->label.find("(streams") != std::string::npos ? "; their retries differ as listed" : "");
+    }
     std::vector<ConnectionRecord> context;
     for (const auto& p : *in.refused) {
       if (p.stream < r.stream) context.push_back(p);
     }
     context.push_back(r);
-    h += fmt::format("<pre class=\"explain\">{}</pre>\n",
-                     xml_escape(explain(context, context.size() - 1, in.lang)));
+    h += story_html(explain(context, context.size() - 1, in.lang));
     auto sit = in.series->find(r.stream);
-    if (sit != in.series->end() && !sit->second.points.empty()) {
-      const ConnectionSeries& cs = sit->second;
-      int d = busier_direction(cs);
-      std::string from = endpoint_text(d == 0 ? cs.first : cs.second);
-      std::string to = endpoint_text(d == 0 ? cs.second : cs.first);
-      GraphOptions g;
-      g.direction = d;
-      g.title = fmt::format("Stream {}: time-sequence, {} → {}", r.stream, from, to);
-      h += "<figure>" + render_graph(cs, g) + "</figure>\n";
-      g.kind = GraphKind::rtt;
-      g.height = 300;
-      g.title = fmt::format("Stream {}: ACK RTT of {} → {}", r.stream, from, to);
-      h += "<figure>" + render_graph(cs, g) + "</figure>\n";
-    }
+    if (sit != in.series->end()) h += graphs(r, sit->second);
     auto lit = in.ladders->find(r.stream);
     if (lit != in.ladders->end()) {
       h += fmt::format(

@@ -46,15 +46,12 @@ std::string ladder_line(double t_s, bool left_to_right, const std::string& label
     body = "<" + std::string(static_cast<std::size_t>(dashes), '-') + " " + text + " --";
   }
   if (colour && !verdict.empty()) {
-    // Colour only the verdict: red for lost or resent data, yellow for the rest.
-    bool bad = verdict.find("Retransmission") != std::string::npos ||
-               verdict.find("not captured") != std::string::npos ||
-               verdict.find("unseen") != std::string::npos;
+    // Colour only the verdict.
     std::size_t at = body.find(" [");
     if (at != std::string::npos) {
       std::size_t end = body.find(']', at);
-      body.insert(end + 1, "\033[0m");
-      body.insert(at + 1, bad ? "\033[31m" : "\033[33m");
+      body.insert(end + 1, kColourReset);
+      body.insert(at + 1, verdict_colour(verdict));
     }
   }
   return fmt::format("{:>{}.6f} |{}|", t_s, kTimeWidth - 1, body);

@@ -7,20 +7,6 @@
 
 namespace tcplens {
 
-std::string tcpdump_flags(std::uint16_t f) {
-  std::string s;
-  if (f & tcp_flag::syn) s += 'S';
-  if (f & tcp_flag::fin) s += 'F';
-  if (f & tcp_flag::psh) s += 'P';
-  if (f & tcp_flag::rst) s += 'R';
-  if (f & tcp_flag::urg) s += 'U';
-  if (f & tcp_flag::ece) s += 'E';
-  if (f & tcp_flag::cwr) s += 'W';
-  if (f & tcp_flag::ae) s += 'e';
-  if (f & tcp_flag::ack) s += '.';
-  return s.empty() ? "none" : s;
-}
-
 std::string flag_names(std::uint16_t f) {
   static constexpr std::array<std::pair<std::uint16_t, std::string_view>, 9> kNames{{
       {tcp_flag::fin, "FIN"},
@@ -69,24 +55,12 @@ std::string verdict_words(const Verdict& v) {
   return s;
 }
 
-std::string option_list(const TcpOptions& o) {
-  std::string s;
-  auto add = [&s](const std::string& w) {
-    if (!s.empty()) s += ',';
-    s += w;
-  };
-  if (o.mss) add(fmt::format("mss {}", o.mss));
-  if (o.sack_permitted) add("sackOK");
-  if (o.has_timestamps) add(fmt::format("TS val {} ecr {}", o.ts_value, o.ts_echo));
-  if (o.window_scale >= 0) add(fmt::format("wscale {}", o.window_scale));
-  if (o.sack_count) {
-    std::string blocks;
-    for (std::uint8_t i = 0; i < o.sack_count; ++i) {
-      blocks += fmt::format("{{{}:{}}}", o.sack[i].left, o.sack[i].right);
-    }
-    add(fmt::format("sack {} {}", o.sack_count, blocks));
-  }
-  return s;
+std::string_view verdict_colour(std::string_view words) {
+  // Red for lost or resent data, yellow for the rest.
+  bool bad = words.find("Retransmission") != std::string_view::npos ||
+             words.find("not captured") != std::string_view::npos ||
+             words.find("unseen") != std::string_view::npos;
+  return bad ? "\033[31m" : "\033[33m";
 }
 
 }  // namespace tcplens

@@ -1,22 +1,23 @@
-// Words for one segment, shared by `print` (tcpdump's line) and `ladder` (an arrow's label):
-// tcpdump's flag letters and Wireshark's names for the analysis verdicts.
+// Words for one segment, shared by `print` and `ladder` (an arrow's label): Wireshark's names
+// for the flags and the analysis verdicts, and their colours on a terminal.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "analysis/verdict.hpp"
 #include "decode/segment.hpp"
 
 namespace tcplens {
 
-// tcpdump's notation: "S", "S.", "P.", "F.", "R", "." , "none".
-std::string tcpdump_flags(std::uint16_t flags);
 // "SYN,ACK", "PSH,ACK", … as Wireshark's Info column lists them.
 std::string flag_names(std::uint16_t flags);
 // Wireshark's words, e.g. "TCP Retransmission", "TCP Dup ACK 8#3"; comma-separated; empty if none.
 std::string verdict_words(const Verdict& v);
-// tcpdump's option list for what we decoded: "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7".
-std::string option_list(const TcpOptions& o);
+// The terminal colour for a verdict's words (verdict_words): red when data was lost or resent,
+// yellow otherwise; kColourReset ends it.
+std::string_view verdict_colour(std::string_view words);
+inline constexpr std::string_view kColourReset = "\033[0m";
 
 }  // namespace tcplens

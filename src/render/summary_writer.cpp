@@ -71,15 +71,71 @@ void time_json(JsonBuilder& j, const DirectionDiagnosis& d) {
   j.key("receive_window_limited").seconds(t.receive_window_limited);
   j.key("zero_window").seconds(t.zero_window);
   j.key("loss_recovery").seconds(t.loss_recovery);
+  j.key("retransmission_timer").seconds(t.retransmission_timer);
   j.key("waiting_for_peer").seconds(t.waiting_for_peer);
   j.key("idle").seconds(t.idle);
   j.end_object();
 }
 
-void diagnosis_json(JsonBuilder& j, const Diagnosis& d) {
+// Per direction: what the sender did, counted from the packets.
+void senders_json(JsonBuilder& j, const Diagnosis& d) {
+  j.key("senders").begin_object();
+  for (int i = 0; i < 2; ++i) {
+    const DirectionDiagnosis& x = d.dir[i];
+    j.key(i == 0 ? "client_to_server" : "server_to_client");
+    if (!x.carried_data) {
+      j.null();
+      continue;
+    }
+    j.begin_object();
+    j.key("resends").value(x.resends);
+    j.key("tail_loss_probes").value(x.tail_loss_probes);
+    j.key("retransmission_timeouts").value(x.retransmission_timeouts);
+    j.key("flight").begin_object();
+    j.key("median").value(x.flight.median);
+    j.key("p90").value(x.flight.p90);
+    j.key("max").value(x.flight.max);
+    j.key("peer_window_median").value(x.flight.peer_window_median);
+    j.end_object();
+    j.key("window_scale_at_least");
+    if (x.window_scale_at_least) {
+      j.value(static_cast<std::uint64_t>(*x.window_scale_at_least));
+    } else {
+      j.null();
+    }
+    j.end_object();
+  }
+  j.end_object();
+}
+
+void diagnosis_json(JsonBuilder& j, const ConnectionRecord& r) {
+  const Diagnosis& d = r.diagnosis;
   j.key("diagnosis").begin_object();
   j.key("verdict").value(to_string(d.verdict));
   j.key("reason").value(d.reason);
+  j.key("ending").value(to_string(d.ending));
+  j.key("ending_reason").value(d.ending_text);
+  j.key("round_trip_s");
+  optional_seconds(j, d.rtt_ns);
+  j.key("stalls").begin_array();
+  for (const Stall& s : d.stalls) {
+    j.begin_object();
+    j.key("from").value(s.from == 0 ? "client" : "server");
+    j.key("start_s").seconds(s.start_ns - r.start_ns);
+    j.key("duration_s").seconds(s.duration_ns);
+    j.key("cause").value(to_string(s.cause));
+    j.end_object();
+  }
+  j.end_array();
+  j.key("stalls_total").value(d.stalls_total);
+  j.key("ecn").begin_object();
+  j.key("negotiated").value(d.ecn.negotiated);
+  j.key("ce").value(d.ecn.ce);
+  j.key("ece_acks").value(d.ecn.ece_acks);
+  j.key("cwr").value(d.ecn.cwr);
+  j.end_object();
+  j.key("window_scale_known").value(d.window_scale_known);
+  senders_json(j, d);
   j.key("time").begin_object();
   j.key("client_to_server");
   time_json(j, d.dir[0]);
@@ -133,7 +189,13 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   }
   side_pair(j, "bytes", r.client().bytes, r.server().bytes);
   side_pair(j, "acked_bytes", r.client().acked_bytes, r.server().acked_bytes);
+  j.key("roles_inferred").value(r.roles_inferred);
+  j.key("bytes_from_data_seen").begin_object();
+  j.key("client_to_server").value(r.client().bytes_from_data_seen);
+  j.key("server_to_client").value(r.server().bytes_from_data_seen);
+  j.end_object();
   j.key("retransmissions").value(r.retransmissions);
+  j.key("retransmitted_segments").value(r.retransmitted_segments);
   j.key("retransmission_episodes").begin_array();
   for (const auto& e : r.episodes) episode_json(j, e);
   j.end_array();
@@ -161,17 +223,24 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
     j.end_object();
   }
   j.end_array();
-  j.key("rtt_s");
-  if (r.rtt_min_ns) {
+  j.key("rtt_s").begin_object();
+  for (Side from : {Side::client, Side::server}) {
+    const RttStats& x = r.side[index(from)].rtt;
+    j.key(from == Side::client ? "client_to_server" : "server_to_client");
+    if (x.samples == 0) {
+      j.null();
+      continue;
+    }
     j.begin_object();
-    j.key("min").seconds(*r.rtt_min_ns);
-    j.key("median");
-    optional_seconds(j, r.rtt_median_ns);
-    j.key("max").seconds(*r.rtt_max_ns);
+    j.key("min").seconds(x.min_ns);
+    j.key("median").seconds(x.median_ns);
+    j.key("p95").seconds(x.p95_ns);
+    j.key("samples").value(x.samples);
     j.end_object();
-  } else {
-    j.null();
   }
+  j.key("path");
+  optional_seconds(j, r.path_rtt_ns());
+  j.end_object();
   j.key("flags").begin_object();
   for (std::size_t i = 0; i < kFlagNames.size(); ++i) {
     if (r.flag_counts[i] != 0) j.key(kFlagNames[i]).value(r.flag_counts[i]);
@@ -185,7 +254,7 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   } else {
     j.null();
   }
-  diagnosis_json(j, r.diagnosis);
+  diagnosis_json(j, r);
   j.end_object();
 }
 
@@ -199,7 +268,7 @@ void append_row(std::string& out, const ConnectionRecord& r) {
                  endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
                  to_string(r.state), human_seconds(r.end_ns - r.start_ns),
                  human_bytes(r.client().bytes), human_bytes(r.server().bytes), r.retransmissions,
-                 r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"),
+                 r.path_rtt_ns() ? human_seconds(*r.path_rtt_ns()) : std::string("-"),
                  to_string(r.diagnosis.verdict));
 }
 }  // namespace

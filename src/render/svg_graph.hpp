@@ -1,10 +1,14 @@
 // Pictures of one direction of one connection, as standalone SVG: the time-sequence graph
 // (Stevens' graph, as tcptrace/xplot and Wireshark's Stream Graphs draw it), ACK RTT over time,
 // and goodput over time. Colours from the Okabe–Ito palette (distinguishable with colour-blind
-// vision); every graph has a title and a legend.
+// vision), one per series; every graph has a title and a legend of the series it draws (each
+// drawn path and legend entry carries data-series="<name>"). A time-sequence graph whose transfer
+// fills at most 15 % of its time axis gets a second panel zoomed on the transfer.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "story/series.hpp"
 
@@ -21,6 +25,11 @@ struct GraphOptions {
 };
 
 std::string render_graph(const ConnectionSeries& series, const GraphOptions& options);
+
+// What a graph of that kind draws for the data of `direction`: data segments (time-sequence),
+// ACK RTT samples, or ACKs that moved forward (goodput). Zero: nothing worth drawing.
+std::size_t graph_samples(const ConnectionSeries& series, GraphKind kind, int direction);
+std::string_view graph_samples_name(GraphKind kind);  // "ACK RTT samples", …
 
 // The direction that carried more payload (what a graph of "the transfer" shows).
 int busier_direction(const ConnectionSeries& series);

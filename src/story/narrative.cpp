@@ -261,6 +261,20 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
 
 void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
   const bool zh = lang == Language::zh;
+  // The count every output shows (summary's `retransmissions`), then the episodes.
+  if (r.retransmissions > 0) {
+    const std::uint64_t flagged = r.flag_counts[0];
+    if (zh) {
+      o += fmt::format("重传：{} 次（{} 个不同的报文段；tshark 把其中 {} 帧标为重传）。\n",
+                       r.retransmissions, r.retransmitted_segments, flagged);
+    } else {
+      o += fmt::format(
+          "Retransmissions: {} ({} distinct segment{} resent; tshark flags {} frame{} as "
+          "retransmissions).\n",
+          r.retransmissions, r.retransmitted_segments, r.retransmitted_segments == 1 ? "" : "s",
+          flagged, flagged == 1 ? "" : "s");
+    }
+  }
   // Many episodes (a lossy bulk transfer): a count by pattern, then the first few in detail.
   constexpr std::size_t kShown = 3;
   if (r.episodes.size() > kShown) {
@@ -272,13 +286,13 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     if (zh) {
       o += fmt::format(
-          "重传：{} 个报文段被发送了不止一次（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
-          "其他 {} 个），其中 {} 个最终被确认。前 {} 个如下。\n",
+          "其中 {} 个报文段的首次发送也被抓到（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
+          "其他 {} 个），{} 个最终被确认。前 {} 个如下。\n",
           r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
           by_pattern[4], acked, kShown);
     } else {
       o += fmt::format(
-          "Retransmissions: {} segments were sent more than once ({} fast "
+          "Of them, {} segments were captured both sent and resent ({} fast "
           "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
           "{} were finally acknowledged. The first {}:\n",
           r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
@@ -543,10 +557,96 @@ std::string verdict_text(DiagnosisVerdict v, Language lang) {
       return "因零窗口停滞";
     case DiagnosisVerdict::application_limited:
       return "受应用限制";
-    case DiagnosisVerdict::reset:
-      return "被重置";
+    case DiagnosisVerdict::sender_limited:
+      return "受发送方自身限制";
+    case DiagnosisVerdict::ecn_limited:
+      return "受 ECN 拥塞标记限制";
   }
   return "";
+}
+
+std::string_view stall_text(StallCause c, Language lang) {
+  if (lang == Language::en) {
+    switch (c) {
+      case StallCause::tail_loss_probe:
+        return "waiting for a tail-loss probe";
+      case StallCause::retransmission_timeout:
+        return "waiting for a retransmission timeout";
+      case StallCause::zero_window:
+        return "held by a zero window";
+      case StallCause::receive_window:
+        return "held by a full receive window";
+      case StallCause::peer_silent:
+        return "waiting for a silent peer";
+      case StallCause::application:
+        return "waiting for its application to answer";
+      case StallCause::handshake:
+        return "resending its SYN or SYN/ACK";
+    }
+  }
+  switch (c) {
+    case StallCause::tail_loss_probe:
+      return "等待尾部丢包探测";
+    case StallCause::retransmission_timeout:
+      return "等待重传超时";
+    case StallCause::zero_window:
+      return "被零窗口阻塞";
+    case StallCause::receive_window:
+      return "被占满的接收窗口阻塞";
+    case StallCause::peer_silent:
+      return "等待沉默的对端";
+    case StallCause::application:
+      return "等待应用作答";
+    case StallCause::handshake:
+      return "重发 SYN";
+  }
+  return "";
+}
+
+// The longest stalls (at most five, in time order) and how the connection ended.
+void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
+  const bool zh = lang == Language::zh;
+  const Diagnosis& d = r.diagnosis;
+  std::vector<const Stall*> top;
+  for (const Stall& s : d.stalls) top.push_back(&s);
+  std::stable_sort(top.begin(), top.end(),
+                   [](const Stall* a, const Stall* b) { return a->duration_ns > b->duration_ns; });
+  if (top.size() > 5) top.resize(5);
+  std::stable_sort(top.begin(), top.end(),
+                   [](const Stall* a, const Stall* b) { return a->start_ns < b->start_ns; });
+  if (!top.empty()) {
+    o +=
+        zh ? fmt::format(" 停顿 {} 次", d.stalls_total) : fmt::format(" {} stalls", d.stalls_total);
+    o += zh ? "（最长的：" : " (the longest:";
+    for (std::size_t i = 0; i < top.size(); ++i) {
+      const Stall& s = *top[i];
+      Side from = s.from == 0 ? Side::client : Side::server;
+      o += zh ? fmt::format(
+                    "{}{} 秒起{}{} {:.3f} 秒", i ? "；" : "",
+                    fmt::format("{:.3f}", static_cast<double>(s.start_ns - r.start_ns) / 1e9),
+                    who(from, lang), stall_text(s.cause, lang),
+                    static_cast<double>(s.duration_ns) / 1e9)
+              : fmt::format("{} at {:.3f} s the {} {} for {:.3f} s", i ? ";" : "",
+                            static_cast<double>(s.start_ns - r.start_ns) / 1e9, who(from, lang),
+                            stall_text(s.cause, lang), static_cast<double>(s.duration_ns) / 1e9);
+    }
+    o += zh ? "）。" : ").";
+  }
+  if (r.state == ConnectionState::refused || r.state == ConnectionState::unanswered) return;
+  std::uint64_t unacked = 0;
+  for (const auto& side : r.side) unacked += side.bytes - std::min(side.bytes, side.acked_bytes);
+  if (d.ending == Ending::rst_after_fin) {
+    o += zh ? " 连接在 FIN 之后以 RST 结束：这是常见的收尾方式（如 TLS 的 close_notify、FIN、"
+              "RST），不是故障。"
+            : " It ended with a RST after a FIN, a usual teardown (TLS close_notify, FIN, RST is "
+              "one), not a failure.";
+  } else if (d.ending == Ending::rst) {
+    o += zh ? fmt::format(" 连接被 RST 中止，之前没有 FIN；未确认的数据 {} 字节。", unacked)
+            : fmt::format(
+                  " It was aborted by a RST with no FIN before it; {} bytes were left "
+                  "unacknowledged.",
+                  unacked);
+  }
 }
 
 void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
@@ -562,20 +662,20 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
     Side from = i == 0 ? Side::client : Side::server;
     if (zh) {
       o += fmt::format(
-          " {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待对方 "
-          "{}，"
-          "空闲 {}；在途数据最多 {} 字节。",
+          " {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待重传"
+          "定时器 {}，等待对方 {}，空闲 {}；在途数据最多 {} 字节。",
           who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-          sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
-          x.max_in_flight);
+          sec(t.zero_window), sec(t.loss_recovery), sec(t.retransmission_timer),
+          sec(t.waiting_for_peer), sec(t.idle), x.max_in_flight);
     } else {
       o += fmt::format(
           " Of the {}'s {} s sending: {} s sending, {} s limited by the receive "
-          "window, {} s zero window, {} s recovering from loss, {} s waiting for the "
-          "peer, {} s idle; at most {} bytes in flight.",
+          "window, {} s zero window, {} s recovering from loss, {} s waiting for a "
+          "retransmission timer, {} s waiting for the peer, {} s idle; at most {} bytes in "
+          "flight.",
           who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-          sec(t.zero_window), sec(t.loss_recovery), sec(t.waiting_for_peer), sec(t.idle),
-          x.max_in_flight);
+          sec(t.zero_window), sec(t.loss_recovery), sec(t.retransmission_timer),
+          sec(t.waiting_for_peer), sec(t.idle), x.max_in_flight);
     }
     if (x.sack_blocks || x.dsack_blocks) {
       o += zh ? fmt::format(
@@ -589,6 +689,7 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
                     x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven);
     }
   }
+  long_stalls(o, r, lang);
   if (d.above_offload) {
     o += zh ? fmt::format(
                   " 最大的报文段有 {} 字节，超过协商的 "

@@ -172,6 +172,17 @@ PY
 done
 "$tcplens" graph -q "$bulk" --stream 7 -o "$dir/none.svg" 2>"$dir/err"; rc=$?
 check "graph of a missing stream: exit 2" test $rc -eq 2
+# A graph with nothing to draw: espn_fail's stream 2 is 11 unanswered SYNs, no ACK RTT sample
+# (tshark counts none either); said on stderr, exit 1, no file written.
+espn=$shared/real/espn_fail.pcapng
+tshark_rtts=$(tshark -n -r "$espn" -Y "tcp.stream==2 && tcp.analysis.ack_rtt" 2>/dev/null | wc -l)
+for kind in rtt tsg throughput; do
+  rm -f "$dir/empty.svg"
+  "$tcplens" graph -q "$espn" --stream 2 --kind $kind -o "$dir/empty.svg" 2>"$dir/err"; rc=$?
+  check "graph --kind $kind with no samples (tshark: $tshark_rtts RTTs): exit 1, said, no file" \
+    bash -c "test $tshark_rtts -eq 0 && test $rc -eq 1 && grep -q 'nothing to draw' '$dir/err' \
+             && test ! -e '$dir/empty.svg' && test \$(wc -l <'$dir/err') -eq 1"
+done
 
 # --threads: connections sharded over analysers, the same bytes out as one analyser; from a
 # file and from a pipe. many10k.pcap's 80 000 frames go round the 16 batches in flight twice.

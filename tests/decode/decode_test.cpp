@@ -47,6 +47,30 @@ TEST(Decode, EthernetIpv4) {
   EXPECT_EQ(to_string(s.dst), "10.0.0.2");
 }
 
+// RFC 3168's ECN codepoint, from the IPv4 TOS byte and the IPv6 traffic class, DSCP bits aside.
+TEST(Decode, EcnBits) {
+  for (const char* dst : {"10.0.0.2", "2001:db8::2"}) {
+    TcpSpec t = data_segment();
+    if (dst[0] == '2') t.src = "2001:db8::1";
+    t.dst = dst;
+    for (std::uint8_t ecn : {0, 1, 2, 3}) {
+      t.ecn = ecn;
+      Bytes f = test::ethernet_frame(t);
+      // A DSCP (AF41 = 34) next to the ECN bits must not leak into them.
+      if (t.src[0] == '2') {
+        f[14] |= 34 >> 2;
+        f[15] |= (34 & 3) << 6;
+      } else {
+        f[15] |= 34 << 2;
+      }
+      Segment s;
+      ASSERT_EQ(decode_frame(link_type::ethernet, f, static_cast<std::uint32_t>(f.size()), s),
+                SkipReason::none);
+      EXPECT_EQ(s.ecn, ecn) << dst;
+    }
+  }
+}
+
 TEST(IpAddress, Ipv4TextEveryDigitCount) {
   IpAddress a;
   a.family = 4;

@@ -5,11 +5,14 @@
 #include <regex>
 
 #include "analysis/tcp_analyzer.hpp"
+#include "decode/decode.hpp"
 #include "render/ladder.hpp"
 #include "render/print_writer.hpp"
 #include "render/segment_text.hpp"
 #include "render/svg_graph.hpp"
+#include "render/tcpdump_line.hpp"
 #include "story/series.hpp"
+#include "support/packet_builder.hpp"
 
 namespace tcplens {
 namespace {
@@ -35,7 +38,12 @@ TEST(SegmentText, TcpdumpFlagsAndWiresharkWords) {
   EXPECT_EQ(tcpdump_flags(tcp_flag::syn | tcp_flag::ack), "S.");
   EXPECT_EQ(tcpdump_flags(tcp_flag::psh | tcp_flag::ack), "P.");
   EXPECT_EQ(tcpdump_flags(tcp_flag::fin | tcp_flag::ack), "F.");
+  EXPECT_EQ(tcpdump_flags(tcp_flag::fin | tcp_flag::psh | tcp_flag::ack), "FP.");
   EXPECT_EQ(tcpdump_flags(tcp_flag::rst), "R");
+  // tcpdump's order puts ECE and CWR after the ACK dot; it ignores the AE bit.
+  EXPECT_EQ(tcpdump_flags(tcp_flag::syn | tcp_flag::ece | tcp_flag::cwr), "SEW");
+  EXPECT_EQ(tcpdump_flags(tcp_flag::ack | tcp_flag::ece), ".E");
+  EXPECT_EQ(tcpdump_flags(tcp_flag::ae), "none");
   EXPECT_EQ(tcpdump_flags(0), "none");
   Verdict v;
   v.flags = analysis_flag::duplicate_ack;
@@ -50,18 +58,94 @@ TEST(SegmentText, TcpdumpFlagsAndWiresharkWords) {
   EXPECT_EQ(verdict_words(v), "");
 }
 
-TEST(PrintWriter, TcpdumpLineWithVerdict) {
-  Segment s = data_segment();
-  Verdict v;
-  v.rel_seq = 3001;
-  v.rel_ack = 16;
-  v.flags = analysis_flag::retransmission;
+// One frame through the decoder and the print writer, as `tcplens print` runs them.
+std::string print_line(PrintWriter& printer, const test::TcpSpec& spec, const Verdict& v,
+                       std::int64_t ts_ns = 0) {
+  test::Bytes frame = test::ethernet_frame(spec);
+  Segment s;
+  EXPECT_EQ(decode_frame(link_type::ethernet, frame, static_cast<std::uint32_t>(frame.size()), s),
+            SkipReason::none);
   std::string line;
-  append_print_line(line, (23 * 3600 + 34 * 60 + 6) * 1'000'000'000LL + 381'505'000, s, v);
+  printer.add(line, ts_ns, frame, static_cast<std::uint32_t>(frame.size()), s, v);
+  return line;
+}
+
+TEST(PrintWriter, TcpdumpRelativeNumbersSackAndVerdict) {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  PrintWriter printer(false);
+  Verdict none;
+  test::TcpSpec syn{.seq = 1000,
+                    .flags = tcp_flag::syn,
+                    .options = test::concat({test::opt_mss(1460), test::opt_sack_permitted()})};
+  // A SYN has no ACK: tcpdump prints its ISN, and keeps nothing.
   EXPECT_EQ(
-      line,
-      "23:34:06.381505 IP 127.0.0.1.9998 > 127.0.0.2.9999: Flags [P.], seq 3001:4001, ack 16, "
-      "win 342, options [TS val 17703645 ecr 17702442], length 1000 [TCP Retransmission]\n");
+      print_line(printer, syn, none, (23 * 3600 + 34 * 60 + 6) * 1'000'000'000LL + 381'505'999),
+      "23:34:06.381505 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 65535, "
+      "options [mss 1460,nop,nop,sackOK], length 0\n");
+  // The first frame with an ACK enters the conversation with its numbers as they are.
+  test::TcpSpec syn_ack{.src = "10.0.0.2",
+                        .dst = "10.0.0.1",
+                        .sport = 80,
+                        .dport = 40000,
+                        .seq = 7000,
+                        .ack = 1001,
+                        .flags = tcp_flag::syn | tcp_flag::ack,
+                        .payload = 0,
+                        .options = {}};
+  EXPECT_NE(print_line(printer, syn_ack, none).find("Flags [S.], seq 7000, ack 1001, win"),
+            std::string::npos);
+  // Later frames are relative, SACK blocks too (to the side they acknowledge).
+  test::TcpSpec data{.seq = 1001,
+                     .ack = 7001,
+                     .flags = tcp_flag::psh | tcp_flag::ack,
+                     .payload = 100,
+                     .options = {}};
+  Verdict resent;
+  resent.flags = analysis_flag::retransmission;
+  EXPECT_NE(print_line(printer, data, resent)
+                .find("Flags [P.], seq 1:101, ack 1, win 65535, length 100 [TCP Retransmission]\n"),
+            std::string::npos);
+  test::TcpSpec sack{.src = "10.0.0.2",
+                     .dst = "10.0.0.1",
+                     .sport = 80,
+                     .dport = 40000,
+                     .seq = 7001,
+                     .ack = 1001,
+                     .flags = tcp_flag::ack,
+                     .options = test::opt_sack({{1101, 1201}})};
+  EXPECT_NE(
+      print_line(printer, sack, none).find("ack 1, win 65535, options [nop,nop,sack 1 {101:201}]"),
+      std::string::npos);
+  // On a terminal the verdict is coloured (red: data resent).
+  PrintWriter coloured(true);
+  EXPECT_NE(print_line(coloured, data, resent).find("[\033[31mTCP Retransmission\033[0m]"),
+            std::string::npos);
+}
+
+TEST(PrintWriter, ForgetsConnectionsIdleLongerThanAsked) {
+  TcpdumpLine line(10'000'000'000LL);
+  test::TcpSpec a{.seq = 5, .ack = 9, .flags = tcp_flag::ack, .payload = 0, .options = {}};
+  test::TcpSpec b{
+      .sport = 40001, .seq = 5, .ack = 9, .flags = tcp_flag::ack, .payload = 0, .options = {}};
+  for (auto [spec, t] :
+       {std::pair{a, 0LL}, std::pair{b, 2'000'000'000LL}, std::pair{b, 20'000'000'000LL}}) {
+    test::Bytes frame = test::ethernet_frame(spec);
+    Segment s;
+    decode_frame(link_type::ethernet, frame, static_cast<std::uint32_t>(frame.size()), s);
+    std::string out;
+    line.append(out, t, frame, static_cast<std::uint32_t>(frame.size()), s);
+  }
+  EXPECT_EQ(line.tracked(), 1u);  // the first connection, silent 20 s, is forgotten
+}
+
+TEST(PrintWriter, Ipv6AsTcpdumpWritesIt) {
+  IpAddress a;
+  a.family = 6;
+  a.bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1};
+  EXPECT_EQ(tcpdump_ip6(a), "::ffff:10.0.0.1");
+  a.bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  EXPECT_EQ(tcpdump_ip6(a), "2001:db8::1");
 }
 
 int display_width(const std::string& s) {
@@ -121,7 +205,7 @@ TEST(Graph, GoodputCountsAnAckStampedBeforeTheFirstFrameInTheFirstBin) {
   // The goodput line starts at the first bin: 1000 bytes in 1/60 s, the graph's peak, far above
   // the baseline (y = 354).
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(svg, m, std::regex("<path d=\"M([-0-9.]+) ([-0-9.]+)L"))) << svg;
+  ASSERT_TRUE(std::regex_search(svg, m, std::regex("data-series=\"goodput\" d=\"M([-0-9.]+) ([-0-9.]+)L"))) << svg;
   EXPECT_LT(std::atof(m[2].str().c_str()), 100.0) << svg;
   EXPECT_NE(svg.find("goodput (kB/s)"), std::string::npos) << svg;
 }

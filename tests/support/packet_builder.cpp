@@ -77,7 +77,7 @@ Bytes ip_datagram(const TcpSpec& t) {
     in_addr s{}, d{};
     if (inet_pton(AF_INET, t.src.c_str(), &s) != 1 || inet_pton(AF_INET, t.dst.c_str(), &d) != 1)
       throw std::invalid_argument("bad IPv4 address");
-    b = {0x45, 0};
+    b = {0x45, static_cast<std::uint8_t>(t.ecn & 3)};
     put16(b, static_cast<std::uint16_t>(20 + tcp.size()));
     put16(b, 1);       // id
     put16(b, 0x4000);  // DF
@@ -92,7 +92,7 @@ Bytes ip_datagram(const TcpSpec& t) {
     in6_addr s{}, d{};
     if (inet_pton(AF_INET6, t.src.c_str(), &s) != 1 || inet_pton(AF_INET6, t.dst.c_str(), &d) != 1)
       throw std::invalid_argument("bad IPv6 address");
-    b = {0x60, 0, 0, 0};
+    b = {0x60, static_cast<std::uint8_t>((t.ecn & 3) << 4), 0, 0};
     put16(b, static_cast<std::uint16_t>(tcp.size()));
     b.push_back(6);
     b.push_back(64);

@@ -23,6 +23,7 @@ struct TcpSpec {
   std::uint16_t window = 65535;
   std::uint32_t payload = 0;  // payload bytes (zeros)
   Bytes options;              // raw TCP option bytes (padded to 4 by the builder)
+  std::uint8_t ecn = 0;       // the IP header's ECN bits (3: CE)
 };
 
 void put16(Bytes& b, std::uint16_t v);
