@@ -12,7 +12,8 @@
 #
 # Each run: wall seconds from date +%s%N around it, peak RSS from `/usr/bin/time -f %M`. MB/s = file bytes / seconds
 # (10^6 bytes), frames/s = frames / seconds. "x tshark" and "x tcpdump" are throughput ratios:
-# how many times the frames/s of that row is the reference's (2.0 = twice as fast).
+# how many times the frames/s of that row is the reference's (2.0 = twice as fast). "-e all":
+# every field of tests/conformance/tcp_fields.txt, tcplens against the "tshark -e all" row.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 outdir=${1:-/tmp/tcplens-bench}
@@ -92,14 +93,21 @@ measure "tcplens frames" "$runs" "$tcplens" frames --quiet "$file"
 measure "tcplens frames -t1" "$runs" "$tcplens" frames --quiet --threads 1 "$file"
 measure "tcplens frames -t1 1cpu" "$runs" taskset -c 0 "$tcplens" frames --quiet --threads 1 "$file"
 measure "tcplens frames json" "$runs" "$tcplens" frames --quiet --format json "$file"
+# Every field `frames -e` knows (tests/conformance/tcp_fields.txt), as tshark -T fields writes them.
+all_fields=()
+while read -r f; do all_fields+=(-e "$f"); done <"$here/../tests/conformance/tcp_fields.txt"
+measure "tcplens frames -e all" "$runs" "$tcplens" frames --quiet -E header=y "${all_fields[@]}" "$file"
+measure "tcplens -e all -t1" "$runs" "$tcplens" frames --quiet --threads 1 -E header=y \
+  "${all_fields[@]}" "$file"
 # tshark as ../shared/lab/record.sh runs it (default preferences), then with TCP reassembly off:
 # the lab's port 8080 makes tshark reassemble the bulk uploads as HTTP, which is most of its
 # time; the 23 columns come out byte for byte the same either way.
-tshark_row() {  # NAME EXTRA-OPTIONS...
+tshark_row() {  # NAME FIELDS-VARIABLE EXTRA-OPTIONS...
   local name=$1
-  shift
+  local -n fields=$2
+  shift 2
   measure "$name" "$tshark_runs" tshark -n -r "$tshark_file" "$@" -Y tcp -T fields \
-    -E header=y -E separator=/t "${tshark_fields[@]}"
+    -E header=y -E separator=/t "${fields[@]}"
   if ((tshark_frames != frames)); then
     # scale: the prefix's time per frame, times every frame of the file
     secs[$name]=$(awk -v s="${secs[$name]}" -v p="$tshark_frames" -v f="$frames" \
@@ -107,8 +115,9 @@ tshark_row() {  # NAME EXTRA-OPTIONS...
     note[$name]="scaled x$frames/$tshark_frames: ran on the first $tshark_frames frames"
   fi
 }
-tshark_row "tshark 23 fields"
-tshark_row "tshark, no reassembly" -o tcp.desegment_tcp_streams:FALSE
+tshark_row "tshark 23 fields" tshark_fields
+tshark_row "tshark, no reassembly" tshark_fields -o tcp.desegment_tcp_streams:FALSE
+tshark_row "tshark -e all" all_fields
 if command -v tcptrace >/dev/null; then
   # -n: tcptrace resolves host names by default (a DNS query per address: minutes on many.pcap)
   measure "tcptrace -n -l" "$runs" tcptrace -n -l "$file"
@@ -138,3 +147,6 @@ done
 for t in "tcptrace -n -l" "tcplens summary --json"; do
   if [[ -z ${secs[$t]:-} && -n ${note[$t]:-} ]]; then printf '| %-22s | %s |\n' "$t" "${note[$t]}"; fi
 done
+awk -v a="${secs["tshark -e all"]}" -v b="${secs["tcplens frames -e all"]}" \
+  -v c="${secs["tcplens -e all -t1"]}" 'BEGIN{
+    printf "# every field (-e all): tcplens %.0f x tshark (one analyser: %.0f x)\n", a/b, a/c }'

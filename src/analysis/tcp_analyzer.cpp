@@ -1,5 +1,6 @@
 #include "analysis/tcp_analyzer.hpp"
 
+#include <algorithm>
 
 namespace tcplens {
 
@@ -103,7 +104,10 @@ void check_window_and_acks(const Segment& s, Direction& fwd, const Direction& re
     return;
   }
   if (window == 0 && plain) f |= zero_window;
-  if (fwd.nextseq != 0 && seq_gt(seq, fwd.nextseq) && !s.has(tcp_flag::rst)) f |= lost_segment;
+  if (fwd.nextseq != 0 && seq_gt(seq, fwd.nextseq) && !s.has(tcp_flag::rst)) {
+    f |= lost_segment;
+    fwd.valid_bif = false;  // until the peer ACKs again
+  }
   if ((len == 0 || len == 1) && seq == fwd.nextseq - 1 && plain) f |= keep_alive;
 
   const bool same_place = len == 0 && seq == fwd.nextseq && s.ack == fwd.lastack && plain;
@@ -170,6 +174,66 @@ void check_retransmission(const Segment& s, std::int64_t now, const Connection& 
   }
 }
 
+// tcp.analysis.bytes_in_flight and push_bytes_sent, after the ACK walk: the span of fwd's
+// unacknowledged segments in relative numbers (SACK is not consulted), and the data since PSH.
+void count_in_flight(const Segment& s, Direction& fwd, const Direction& rev, bool span,
+                     Verdict& v) {
+  const std::uint32_t len = s.payload_len;
+  if (len == 0 || fwd.unacked.empty() || !fwd.valid_bif) return;
+  v.has_analysis = true;
+  if (span) {
+    std::uint32_t first = fwd.unacked.front().seq - fwd.base_seq;
+    std::uint32_t last = fwd.unacked.front().nextseq - fwd.base_seq;
+    for (const UnackedSegment& u : fwd.unacked) {
+      first = std::min(first, u.seq - fwd.base_seq);
+      last = std::max(last, u.nextseq - fwd.base_seq);
+    }
+    const std::uint32_t in_flight = last - first - rev.sack_delivered;
+    if (in_flight > 0 && in_flight < 2'000'000'000) {
+      // SYN and FIN count in the span but are no bytes.
+      v.bytes_in_flight = in_flight - (s.has(tcp_flag::syn) || s.has(tcp_flag::fin) ? 1 : 0);
+      v.has_bytes_in_flight = v.bytes_in_flight != 0;
+    }
+  }
+  const bool push = s.has(tcp_flag::psh);
+  if (push != fwd.push_set_last) {
+    fwd.push_bytes_sent = push ? fwd.push_bytes_sent + len : len;
+  } else {
+    fwd.push_bytes_sent = push ? len : fwd.push_bytes_sent + len;
+  }
+  fwd.push_set_last = push;
+  v.push_bytes_sent = fwd.push_bytes_sent;
+  v.has_push_bytes_sent = v.has_bytes_in_flight;  // tshark prints them together
+}
+
+namespace completeness {
+inline constexpr std::uint8_t syn = 1;
+inline constexpr std::uint8_t syn_ack = 2;
+inline constexpr std::uint8_t ack = 4;
+inline constexpr std::uint8_t data = 8;
+inline constexpr std::uint8_t fin = 16;
+inline constexpr std::uint8_t rst = 32;
+}  // namespace completeness
+
+// tcp.completeness after this frame. tshark prints the value from before it (one pass), except
+// that a SYN reusing ports opens its new stream with the SYN bit already set.
+void add_completeness(const Segment& s, bool first_frame, Connection& c) {
+  const std::uint16_t syn_ack = s.flags & kSynAck;
+  if (first_frame) {  // only a SYN counts in a stream's first frame
+    if (syn_ack == tcp_flag::syn) {
+      c.completeness |= completeness::syn;
+      if (s.payload_len > 0) c.completeness |= completeness::data;
+    }
+    return;
+  }
+  if (syn_ack == kSynAck) c.completeness |= completeness::syn_ack;
+  if (syn_ack == tcp_flag::ack) {
+    c.completeness |= s.payload_len > 0 ? completeness::data : completeness::ack;
+  }
+  if (s.has(tcp_flag::fin) && s.has(tcp_flag::ack)) c.completeness |= completeness::fin;
+  if (s.has(tcp_flag::rst)) c.completeness |= completeness::rst;
+}
+
 }  // namespace
 
 Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t frame) {
@@ -180,6 +244,15 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
   v.direction = c.direction_of(s);
   Direction& fwd = c.dir[v.direction];
   Direction& rev = c.dir[1 - v.direction];
+  const bool first_frame = c.frames == 0;
+  if (first_frame) {
+    c.first_ns = c.last_ns = now;
+    if (v.flags & reused_ports) c.completeness = completeness::syn;
+  }
+  v.stream_time_ns = now - c.first_ns;
+  v.stream_delta_ns = now - c.last_ns;
+  v.completeness = c.completeness;
+  add_completeness(s, first_frame && !(v.flags & reused_ports), c);
   ++c.frames;
   c.last_ns = now;
 
@@ -197,6 +270,7 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
     rev.base_seq = ack - 1;
     rev.base_set = true;
   }
+  if (s.has(tcp_flag::ack)) rev.valid_bif = true;
 
   check_window_and_acks(s, fwd, rev, frame, v);
   // Only a new ACK number ends a run of duplicate ACKs (data repeating it does not).
@@ -205,6 +279,7 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
     fwd.dupacknum = 0;
   }
   if (rev.maxseqtobeacked != 0 && seq_gt(ack, rev.maxseqtobeacked) && s.has(tcp_flag::ack)) {
+    v.has_analysis = true;  // even when no flag follows
     if (seq_lt(rev.maxseqtobeacked, rev.nextseq)) {
       rev.maxseqtobeacked = rev.nextseq;
       v.flags |= ack_lost_segment;
@@ -236,6 +311,12 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
   fwd.lastack_time = now;
   fwd.lastsegmentflags = v.flags;
   process_ack(ack, now, rev, v);
+  count_in_flight(s, fwd, rev, bytes_in_flight_, v);
+  // tshark reads the options after the analysis: this frame's SACK counts from the next frame.
+  fwd.sack_delivered = 0;
+  for (std::size_t i = 0; i < std::min<std::size_t>(s.options.sack_count, 3); ++i) {
+    fwd.sack_delivered += s.options.sack[i].right - s.options.sack[i].left;
+  }
 
   // Outputs: relative numbers and the scaled window (the scale known before this frame).
   v.rel_seq = seq - fwd.base_seq;
@@ -244,6 +325,8 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
   v.window = (!s.has(tcp_flag::syn) && fwd.win_scale >= 0)
                  ? static_cast<std::uint64_t>(s.window) << fwd.win_scale
                  : s.window;
+  v.window_scale = static_cast<std::int8_t>(fwd.win_scale);
+  v.ack_base = rev.base_seq;
 
   // Handshake bookkeeping, after the analysis: it affects later frames only.
   if (s.has(tcp_flag::syn)) {
@@ -254,8 +337,10 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
     if (c.syn_time != 0 && c.first_rtt == 0) c.first_rtt = now - c.syn_time;
     fwd.is_first_ack = false;
   }
+  // A window scale option captured whole counts even in a cut header; the check that follows
+  // the options does not run when the header is cut.
+  if (s.options.window_scale >= 0) fwd.win_scale = s.options.window_scale;
   if (!s.header_cut) {
-    if (s.options.window_scale >= 0) fwd.win_scale = s.options.window_scale;
     if (s.has(tcp_flag::syn)) {
       // A SYN without the option turns scaling off both ways.
       if (fwd.win_scale == kScaleUnknown) {
@@ -265,6 +350,8 @@ Verdict TcpAnalyzer::analyze(const Segment& s, std::int64_t now, std::uint64_t f
       }
     }
   }
+  v.has_analysis = v.has_analysis || v.flags != 0 || v.acked_frame != 0;
+  if (v.has_analysis) v.initial_rtt_ns = c.first_rtt;
   v.analysis_hidden = s.header_cut;
   return v;
 }

@@ -12,6 +12,10 @@ namespace tcplens {
 
 class TcpAnalyzer {
  public:
+  // `bytes_in_flight`: also count tcp.analysis.bytes_in_flight (a walk over the sender's
+  // unacknowledged segments per data frame; only `frames -e` asks for it).
+  explicit TcpAnalyzer(bool bytes_in_flight = false) : bytes_in_flight_(bytes_in_flight) {}
+
   // Analyses one TCP segment; `frame` is its frame number in the input (1-based).
   Verdict analyze(const Segment& segment, std::int64_t ts_ns, std::uint64_t frame);
 
@@ -28,6 +32,7 @@ class TcpAnalyzer {
 
  private:
   ConnectionTable table_;
+  bool bytes_in_flight_;
 };
 
 }  // namespace tcplens

@@ -41,6 +41,20 @@ struct Verdict {
   std::uint64_t acked_frame = 0;
   std::int32_t dupack_num = 0;
   std::uint64_t dupack_frame = 0;
+  // The facts behind `frames -e` (render/fields.hpp), tshark's names in the comments.
+  std::int64_t stream_time_ns = 0;    // tcp.time_relative: since the stream's first frame
+  std::int64_t stream_delta_ns = 0;   // tcp.time_delta: since the stream's previous frame
+  std::int64_t initial_rtt_ns = 0;    // tcp.analysis.initial_rtt when has_analysis; 0 unknown
+  std::uint32_t ack_base = 0;         // the peer's base sequence (relative SACK edges)
+  std::uint32_t bytes_in_flight = 0;  // tcp.analysis.bytes_in_flight, when has_bytes_in_flight
+  std::uint32_t push_bytes_sent = 0;  // tcp.analysis.push_bytes_sent, when has_push_bytes_sent
+  std::int8_t window_scale = -1;      // the sender's scale when this frame came (kScale*, or shift)
+  std::uint8_t completeness = 0;      // tcp.completeness: the stream's bits before this frame
+  bool has_bytes_in_flight = false;
+  bool has_push_bytes_sent = false;
+  // tshark keeps analysis data for this frame (a flag, an ACKed segment or bytes in flight):
+  // only then does it print tcp.analysis.initial_rtt.
+  bool has_analysis = false;
   bool has_rto = false;
   bool has_ack_rtt = false;
   bool new_stream = false;       // this frame opened its stream

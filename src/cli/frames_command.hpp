@@ -3,6 +3,7 @@
 
 #include "cli/run_end.hpp"
 #include "engine/pipeline.hpp"
+#include "render/fields.hpp"
 #include "render/frame_writer.hpp"
 
 namespace tcplens {
@@ -10,7 +11,12 @@ namespace tcplens {
 struct FramesOptions {
   InputOptions input;
   FrameFormat format = FrameFormat::tsv;
+  FieldLayout fields;  // -e: these fields; none: the 23 columns
   bool quiet = false;
+
+  [[nodiscard]] const FieldLayout* field_layout() const {
+    return fields.ids.empty() ? nullptr : &fields;
+  }
 };
 
 int run_frames(const FramesOptions& options, const RunContext& ctx);

@@ -98,6 +98,18 @@ int main(int argc, char** argv) {
   frames_in.add_to(frames_cmd);
   frames_cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"tsv", "json"}));
+  std::vector<std::string> field_names;
+  std::vector<std::string> field_options;
+  frames_cmd
+      ->add_option("-e,--field", field_names,
+                   "Print this tshark field instead of the 23 columns (repeatable; "
+                   "tshark's names, as tshark -T fields)")
+      ->allow_extra_args(false);  // one name per -e: the inputs follow
+  frames_cmd
+      ->add_option("-E", field_options,
+                   "tshark's field output options: header=y|n, separator=/t|/s|C, "
+                   "occurrence=f|l|a, aggregator=C, quote=d|s|n")
+      ->allow_extra_args(false);
   unsigned threads = 0;  // not given: analyser_threads decides
   frames_cmd
       ->add_option("--threads", threads,
@@ -207,7 +219,12 @@ int main(int argc, char** argv) {
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
     options.quiet = ctx.quiet = frames_in.quiet;
+    if (std::string error; !make_field_layout(field_names, field_options, options.fields, error)) {
+      fmt::print(stderr, "tcplens: frames: {}\n", error);
+      return kExitUsage;
+    }
     threads = analyser_threads(threads, options.input);
+    if (options.fields.stream_columns() > 1) threads = 1;  // shards renumber one column
     return threads > 1 ? run_frames_sharded(options, threads, ctx) : run_frames(options, ctx);
   }
   if (summary_cmd->parsed()) {

@@ -211,9 +211,18 @@ SkipReason decode_tcp(ByteReader r, std::uint32_t wire_len, Segment& seg) {
   std::uint32_t header_len = (off_flags >> 12) * 4u;
   if (header_len < 20 || header_len > wire_len) return SkipReason::bad_tcp_header;
   seg.payload_len = wire_len - header_len;
-  // Checksum, urgent pointer and options must all be captured, or tshark shows no analysis.
-  seg.header_cut = !r.skip(4) || r.remaining() < header_len - 20;
-  if (!seg.header_cut) parse_tcp_options(r.take(header_len - 20), seg.options);
+  seg.header_len = static_cast<std::uint8_t>(header_len);
+  // Checksum, urgent pointer and options must all be captured, or tshark shows no analysis;
+  // it still reads the options captured whole.
+  r.skip(2);  // checksum
+  seg.urgent_pointer = r.be16();
+  seg.checksum_cut = !r.ok();
+  seg.header_cut = seg.checksum_cut || r.remaining() < header_len - 20;
+  if (seg.checksum_cut) {
+    seg.urgent_pointer = 0;
+  } else {
+    parse_tcp_options(r.take(std::min<std::size_t>(r.remaining(), header_len - 20)), seg.options);
+  }
   return SkipReason::none;
 }
 

@@ -82,10 +82,13 @@ struct Segment {
   std::uint16_t flags = 0;        // 12 bits, tcp_flag::*
   std::uint16_t window = 0;       // raw field, unscaled
   std::uint32_t payload_len = 0;  // from the IP lengths, as tshark's tcp.len (even if not captured)
+  std::uint16_t urgent_pointer = 0;
+  std::uint8_t header_len = 0;  // bytes, from the data offset (tcp.hdr_len)
   TcpOptions options;
   // The capture cut the TCP header (options, or checksum onwards): tshark still tracks the
-  // segment but prints no analysis for it, and ignores its options.
+  // segment but prints no analysis for it; `options` holds those captured whole.
   bool header_cut = false;
+  bool checksum_cut = false;  // cut before the urgent pointer ended: no checksum, no options
   // Where the IP and TCP headers start in the frame's captured bytes (for `print`, which reads
   // the headers as tcpdump does).
   std::uint32_t ip_offset = 0;

@@ -198,6 +198,8 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   const bool progress = !ctx.quiet && isatty(STDERR_FILENO) != 0;
   const auto started = std::chrono::steady_clock::now();
   bool progress_shown = false;
+  std::int64_t first_ts = 0;
+  std::int64_t previous_ts = 0;
   for (;;) {
     if (ctx.stop != nullptr && ctx.stop->load(std::memory_order_relaxed)) {
       acct.interrupted = true;
@@ -211,7 +213,10 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     }
     if (st != ReadStatus::frame) break;
     if (file_filter && !file_filter->matches(raw)) continue;
-    ++acct.frames_read;
+    if (acct.frames_read++ == 0) first_ts = previous_ts = raw.ts_ns;
+    raw.first_ts_ns = first_ts;
+    raw.previous_ts_ns = previous_ts;
+    previous_ts = raw.ts_ns;
     SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
     if (why != SkipReason::none) {
       ++acct.skipped[static_cast<std::size_t>(why)];

@@ -32,8 +32,15 @@ struct SegmentItem {
   std::uint64_t number;
   std::int64_t ts_ns;
   std::uint32_t index;  // the frame's place in its batch
+  std::uint32_t cap_len;
+  std::uint32_t wire_len;
+  std::int64_t since_first_ns;
+  std::int64_t since_previous_ns;
   Segment segment;
 };
+
+// No stream number in a row (`frames -e` without tcp.stream): nothing to replace.
+constexpr std::uint32_t kNoStream = UINT32_MAX;
 
 // One rendered row: its frame's place in the batch, where it ends in its shard's text, where
 // its stream digits lie, and the shard's own number for that stream.
@@ -54,16 +61,15 @@ struct ShardRows {
     text.clear();
     marks.clear();
   }
-  void add(std::uint32_t index, const FrameRow& row, FrameFormat format) {
+  void add(std::uint32_t index, const FrameRow& row, FrameFormat format,
+           const FieldLayout* fields) {
     StreamDigits digits;
-    if (format == FrameFormat::tsv) {
-      append_tsv_row(text, row, &digits);
-    } else {
-      append_json_row(text, row, &digits);
-    }
+    append_frame_row(text, format, fields, row, &digits);
+    const bool stream = digits.begin != std::string::npos;
     marks.push_back(RowMark{index, static_cast<std::uint32_t>(text.size()),
-                            static_cast<std::uint32_t>(digits.begin),
-                            static_cast<std::uint32_t>(digits.end), row.verdict->stream});
+                            stream ? static_cast<std::uint32_t>(digits.begin) : kNoStream,
+                            stream ? static_cast<std::uint32_t>(digits.end) : kNoStream,
+                            row.verdict->stream});
   }
 };
 
@@ -94,9 +100,14 @@ struct Batch {
 // threads, each with its share of the connections; reading and merging fall to two of them.
 class ShardPool {
  public:
-  ShardPool(unsigned shards, FrameFormat format, OutputBuffer& out)
-      : out_(out), global_(shards), analyzers_(shards), format_(format), shards_(shards) {
-    for (unsigned w = 1; w < shards; ++w) analyzers_[w].emplace();
+  ShardPool(unsigned shards, FrameFormat format, const FieldLayout* fields, OutputBuffer& out)
+      : out_(out),
+        global_(shards),
+        analyzers_(shards),
+        fields_(fields),
+        format_(format),
+        shards_(shards) {
+    for (unsigned w = 1; w < shards; ++w) analyzers_[w].emplace(fields != nullptr);
     batches_.emplace(shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
                                             [this](Batch& b) { merge(b); },
                                             [this](unsigned w) { analyzers_[w].reset(); }});
@@ -123,7 +134,10 @@ class ShardPool {
     ShardRows& rows = batch.rows[w];
     for (const SegmentItem& f : batch.items[w]) {
       Verdict v = analyzer.analyze(f.segment, f.ts_ns, f.number);
-      rows.add(f.index, FrameRow{f.number, f.ts_ns, &f.segment, &v}, format_);
+      rows.add(f.index,
+               FrameRow{f.number, f.ts_ns, &f.segment, &v, f.cap_len, f.wire_len, f.since_first_ns,
+                        f.since_previous_ns},
+               format_, fields_);
     }
   }
 
@@ -148,6 +162,11 @@ class ShardPool {
       const RowMark& mark = r.marks[row[best]++];
       std::vector<std::uint32_t>& global = global_[best];
       if (mark.local_stream == global.size()) global.push_back(next_stream_++);
+      if (mark.stream_begin == kNoStream) {
+        out.append(r.text, at[best], mark.end - at[best]);
+        at[best] = mark.end;
+        continue;
+      }
       out.append(r.text, at[best], mark.stream_begin - at[best]);
       append_uint(out, global[mark.local_stream]);
       out.append(r.text, mark.stream_end, mark.end - mark.stream_end);
@@ -161,6 +180,7 @@ class ShardPool {
   std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
   // Shards 1…N-1's analysers, each freed on its own thread at the end (in parallel).
   std::vector<std::optional<TcpAnalyzer>> analyzers_;
+  const FieldLayout* fields_;  // `frames -e`, or null for the 23 columns
   FrameFormat format_;
   unsigned shards_;
   std::uint32_t next_stream_ = 0;
@@ -170,17 +190,17 @@ class ShardPool {
 
 }  // namespace
 
-RunResult sharded_frames(const InputOptions& input, FrameFormat format, unsigned threads,
-                         OutputBuffer& out, bool& headed, const RunContext& ctx) {
+RunResult sharded_frames(const InputOptions& input, FrameFormat format, const FieldLayout* fields,
+                         unsigned threads, OutputBuffer& out, bool& headed, const RunContext& ctx) {
   threads = std::clamp(threads, 2u, 64u);
   // The header is written before any batch is published (so before the merging thread writes).
   headed = false;
   auto header = [&] {
-    if (!headed && format == FrameFormat::tsv) append_tsv_header(out.raw());
+    if (!headed) append_frame_header(out.raw(), format, fields);
     headed = true;
   };
-  ShardPool pool(threads, format, out);
-  std::optional<TcpAnalyzer> analyzer(std::in_place);  // shard 0's
+  ShardPool pool(threads, format, fields, out);
+  std::optional<TcpAnalyzer> analyzer(std::in_place, fields != nullptr);  // shard 0's
   const ShardMap shard_of(threads, kReadingShare / threads);
   auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
     header();
@@ -188,11 +208,18 @@ RunResult sharded_frames(const InputOptions& input, FrameFormat format, unsigned
     Batch& b = pool.filling();
     const auto index = static_cast<std::uint32_t>(b.frames++);
     const std::uint32_t shard = shard_of(segment);
+    const auto cap_len = static_cast<std::uint32_t>(raw.bytes.size());
+    const std::int64_t since_first = raw.ts_ns - raw.first_ts_ns;
+    const std::int64_t since_previous = raw.ts_ns - raw.previous_ts_ns;
     if (shard == 0) {
       Verdict v = analyzer->analyze(segment, raw.ts_ns, number);
-      b.rows[0].add(index, FrameRow{number, raw.ts_ns, &segment, &v}, format);
+      b.rows[0].add(index,
+                    FrameRow{number, raw.ts_ns, &segment, &v, cap_len, raw.wire_len, since_first,
+                             since_previous},
+                    format, fields);
     } else {
-      b.items[shard].push_back(SegmentItem{number, raw.ts_ns, index, segment});
+      b.items[shard].push_back(SegmentItem{number, raw.ts_ns, index, cap_len, raw.wire_len,
+                                           since_first, since_previous, segment});
     }
     return !pool.output_closed();
   };

@@ -12,9 +12,10 @@
 
 namespace tcplens {
 
-// Writes every TCP frame's row to `out` in frame order; `headed` says whether the TSV header
-// went out (with the first row).
-RunResult sharded_frames(const InputOptions& input, FrameFormat format, unsigned threads,
-                         OutputBuffer& out, bool& headed, const RunContext& ctx);
+// Writes every TCP frame's row (the 23 columns, or `fields`: render/fields.hpp) to `out` in frame
+// order; `headed` says whether the TSV header went out (with the first row). `fields` (may be null:
+// the 23 columns) must ask for tcp.stream at most once.
+RunResult sharded_frames(const InputOptions& input, FrameFormat format, const FieldLayout* fields,
+                         unsigned threads, OutputBuffer& out, bool& headed, const RunContext& ctx);
 
 }  // namespace tcplens

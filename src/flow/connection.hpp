@@ -51,6 +51,14 @@ struct Direction {
   std::uint64_t lastnondupack = 0;
   std::uint32_t lastsegmentflags = 0;
 
+  // Bytes in flight are counted only while valid: a lost segment stops it until the peer ACKs.
+  bool valid_bif = true;
+  bool push_set_last = false;         // the last data frame counted had PSH
+  std::uint32_t push_bytes_sent = 0;  // bytes since the last PSH (tcp.analysis.push_bytes_sent)
+  // Bytes in this side's latest SACK blocks (at most the first three), kept until the next SACK:
+  // the peer's bytes in flight leave them out.
+  std::uint32_t sack_delivered = 0;
+
   std::vector<UnackedSegment> unacked;  // oldest first
 };
 
@@ -61,7 +69,9 @@ struct Connection {
   std::int64_t syn_time = 0;   // most recent pure SYN (tshark's ts_mru_syn)
   std::int64_t first_rtt = 0;  // SYN → first pure ACK from either side; 0 until known
   std::uint64_t frames = 0;
-  std::int64_t last_ns = 0;    // time of its latest frame (idle expiry)
+  std::int64_t first_ns = 0;      // time of its first frame (tcp.time_relative)
+  std::int64_t last_ns = 0;       // time of its latest frame (idle expiry, tcp.time_delta)
+  std::uint8_t completeness = 0;  // tshark's tcp.completeness bits so far
   Direction dir[2];
 
   [[nodiscard]] int direction_of(const Segment& s) const {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "render/fields.hpp"
+
 namespace tcplens {
 
 namespace {
@@ -155,7 +157,31 @@ void append_uint(std::string& out, std::uint64_t v) {
 }
 
 void FrameWriter::header() {
-  if (format_ == FrameFormat::tsv) append_tsv_header(out_.raw());
+  append_frame_header(out_.raw(), format_, fields_);
+}
+
+void append_frame_header(std::string& out, FrameFormat format, const FieldLayout* fields) {
+  if (format != FrameFormat::tsv) return;
+  if (fields != nullptr) {
+    append_fields_header(out, *fields);
+  } else {
+    append_tsv_header(out);
+  }
+}
+
+void append_frame_row(std::string& out, FrameFormat format, const FieldLayout* fields,
+                      const FrameRow& row, StreamDigits* digits) {
+  if (fields != nullptr) {
+    if (format == FrameFormat::tsv) {
+      append_fields_tsv_row(out, *fields, row, digits);
+    } else {
+      append_fields_json_row(out, *fields, row, digits);
+    }
+  } else if (format == FrameFormat::tsv) {
+    append_tsv_row(out, row, digits);
+  } else {
+    append_json_row(out, row, digits);
+  }
 }
 
 void append_tsv_header(std::string& o) {
@@ -168,11 +194,7 @@ void append_tsv_header(std::string& o) {
 }
 
 void FrameWriter::row(const FrameRow& row) {
-  if (format_ == FrameFormat::tsv) {
-    append_tsv_row(out_.raw(), row);
-  } else {
-    append_json_row(out_.raw(), row);
-  }
+  append_frame_row(out_.raw(), format_, fields_, row);
   out_.maybe_flush();
 }
 
