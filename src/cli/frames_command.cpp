@@ -37,11 +37,11 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
 
 int finish_frames(OutputBuffer& out, const FramesOptions& options, bool headed,
                   const RunResult& result) {
-  if (result.account.frames_read + (result.exit_status == kExitOk) > 0) {
-    if (!headed && options.format == FrameFormat::tsv) append_tsv_header(out.raw());
-    if (options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
+  if (result.account.frames_read + (result.exit_status == kExitOk) > 0 && !headed &&
+      options.format == FrameFormat::tsv) {
+    append_tsv_header(out.raw());
   }
-  return finish_run(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 }  // namespace tcplens

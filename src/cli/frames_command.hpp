@@ -10,7 +10,7 @@ namespace tcplens {
 struct FramesOptions {
   InputOptions input;
   FrameFormat format = FrameFormat::tsv;
-  bool quiet = false;
+  AccountOptions account;
 };
 
 int run_frames(const FramesOptions& options, const RunContext& ctx);
