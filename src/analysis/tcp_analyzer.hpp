@@ -19,6 +19,10 @@ class TcpAnalyzer {
   // Forgets an ended connection's analysis state (only stream numbering survives). Frames of it
   // seen later are analysed from fresh state: for the story, not for tshark-exact `frames`.
   void retire(const Connection& c) { table_.retire(c); }
+  // Retires the 4-tuple's connection if it is still `stream`.
+  void retire(const FlowKey& key, std::uint32_t stream) {
+    if (Connection* c = table_.find(key); c != nullptr && c->stream == stream) table_.retire(*c);
+  }
   // Retires the connections with no frame since `before_ns` (long idle), as retire() does.
   std::size_t retire_idle(std::int64_t before_ns) { return table_.retire_idle(before_ns); }
 

@@ -8,12 +8,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
 
 #include "capture/bpf_filter.hpp"
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
 #include "cli/picture_commands.hpp"
+#include "cli/run_end.hpp"
 #include "cli/segment_commands.hpp"
 #include "cli/story_commands.hpp"
 
@@ -69,8 +71,14 @@ struct InputFlags {
                     "(0: keep every connection to the end)")
         ->default_val(idle_s)
         ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
+    cmd->add_option("--linger", linger_s,
+                    "Seconds of capture time a closed connection's record waits for its later "
+                    "frames (default 60, Linux's TIME_WAIT; 0 on a live capture: reported as it "
+                    "closes)")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
   }
   std::int64_t idle_s = 1800;
+  std::optional<std::int64_t> linger_s;
 
   [[nodiscard]] tcplens::AccountOptions account() const {
     return {quiet, account_format == "json", account_file};
@@ -85,6 +93,7 @@ struct InputFlags {
     input.files.insert(input.files.end(), split.files.begin(), split.files.end());
     input.filter = split.filter;
     input.idle_timeout_ns = idle_s * 1'000'000'000;
+    input.linger_ns = linger_s.value_or(input.interface.empty() ? 60 : 0) * 1'000'000'000;
     if (!date.empty() && !tcplens::parse_date(date, input.text.date_epoch_s)) {
       fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
       return false;
@@ -274,6 +283,11 @@ int main(int argc, char** argv) {
   RunContext ctx;
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
+  ctx.on_error = print_input_error;
+  // Notes (what a folder held besides captures) are for the terminal, and -q silences them.
+  ctx.on_note = [&ctx](const InputError& note) {
+    if (!ctx.quiet) print_input_error(note);
+  };
 
   if (frames_cmd->parsed()) {
     if (!frames_in.resolve("frames")) return kExitUsage;

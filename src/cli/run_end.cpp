@@ -48,4 +48,12 @@ int finish_run(OutputBuffer& out, const RunResult& result, const AccountOptions&
   return end_account(result, options);
 }
 
+void print_input_error(const InputError& e) {
+  if (e.offset >= 0) {
+    fmt::print(stderr, "tcplens: {}: {} (at byte offset {})\n", e.file, e.reason, e.offset);
+  } else {
+    fmt::print(stderr, "tcplens: {}: {}\n", e.file, e.reason);
+  }
+}
+
 }  // namespace tcplens

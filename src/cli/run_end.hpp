@@ -29,4 +29,8 @@ int end_unread(const RunResult& result, const AccountOptions& options);
 // wrong, the account (end_account) and the run's exit status.
 int finish_run(OutputBuffer& out, const RunResult& result, const AccountOptions& options);
 
+// An input error on stderr, one line naming the input (and the byte offset when known): the
+// engine's RunContext::on_error for the command line.
+void print_input_error(const InputError& error);
+
 }  // namespace tcplens

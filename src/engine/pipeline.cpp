@@ -21,12 +21,10 @@ namespace tcplens {
 
 namespace {
 
-void report_error(const std::string& name, const std::string& reason, std::int64_t offset) {
-  if (offset >= 0) {
-    fmt::print(stderr, "tcplens: {}: {} (at byte offset {})\n", name, reason, offset);
-  } else {
-    fmt::print(stderr, "tcplens: {}: {}\n", name, reason);
-  }
+// An input error: told to the caller at once (ctx.on_error) and kept in the account.
+void report_error(const RunContext& ctx, ReadAccount& account, InputError error) {
+  if (ctx.on_error) ctx.on_error(error);
+  account.errors.push_back(std::move(error));
 }
 
 // An input that cannot be read twice (stdin, a pipe): what the capture reader took is handed on
@@ -49,7 +47,7 @@ std::unique_ptr<FrameSource> read_once(int fd, const std::string& name, const Te
 // a folder holds besides captures is named in a note, and a folder with none is an input that
 // failed.
 template <class Failed>
-std::vector<std::string> input_paths(const std::vector<std::string>& files, bool quiet,
+std::vector<std::string> input_paths(const std::vector<std::string>& files, const RunContext& ctx,
                                      Failed&& failed) {
   std::vector<std::string> out;
   for (const std::string& path : files) {
@@ -64,19 +62,19 @@ std::vector<std::string> input_paths(const std::vector<std::string>& files, bool
       failed(path, error);
       continue;
     }
-    if (!listing.skipped.empty() && !quiet) {
+    if (!listing.skipped.empty() && ctx.on_note) {
       std::string names;
       for (std::size_t i = 0; i < listing.skipped.size() && i < 3; ++i) {
         names += (i > 0 ? ", " : "") + listing.skipped[i];
       }
       if (listing.skipped.size() > 3) names += ", …";
-      report_error(
-          path,
-          fmt::format("{} not a capture, left out: {}",
-                      listing.skipped.size() == 1 ? std::string("1 file")
-                                                  : fmt::format("{} files", listing.skipped.size()),
-                      names),
-          -1);
+      ctx.on_note({path,
+                   fmt::format("{} not a capture, left out: {}",
+                               listing.skipped.size() == 1
+                                   ? std::string("1 file")
+                                   : fmt::format("{} files", listing.skipped.size()),
+                               names),
+                   -1});
     }
     if (listing.captures.empty()) failed(path, "no capture files in the folder");
     out.insert(out.end(), listing.captures.begin(), listing.captures.end());
@@ -87,7 +85,7 @@ std::vector<std::string> input_paths(const std::vector<std::string>& files, bool
 }  // namespace
 
 std::vector<std::string> expand_folders(const std::vector<std::string>& files) {
-  return input_paths(files, true, [](const std::string&, const std::string&) {});
+  return input_paths(files, RunContext{}, [](const std::string&, const std::string&) {});
 }
 
 std::string output_clash(const InputOptions& in, const std::vector<std::string>& outputs) {
@@ -239,8 +237,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     options.filter = in.filter;
     auto src = LiveCapture::open(options, error);
     if (!src) {
-      report_error(in.interface, error, -1);
-      result.account.errors.push_back({in.interface, error, -1});
+      report_error(ctx, result.account, {in.interface, error, -1});
       result.exit_status = kExitUnreadable;
       return result;
     }
@@ -248,11 +245,10 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     sources.push_back(std::move(src));
   }
   auto open_failed = [&](const std::string& path, const std::string& why) {
-    report_error(path, why, -1);
-    result.account.errors.push_back({path, why, -1});
+    report_error(ctx, result.account, {path, why, -1});
     any_open_failed = true;
   };
-  for (const auto& path : input_paths(in.files, ctx.quiet, open_failed)) {
+  for (const auto& path : input_paths(in.files, ctx, open_failed)) {
     auto src = open_input(path, in.text, error);
     if (!src) {
       open_failed(path, error);
@@ -265,7 +261,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   if (!in.filter.empty() && !in.files.empty()) {
     file_filter.emplace(in.filter);
     if (!file_filter->validate(error)) {
-      report_error("filter", error, -1);
+      report_error(ctx, result.account, {"filter", error, -1});
       result.exit_status = kExitUsage;
       return result;
     }
@@ -279,7 +275,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   if (!in.write_file.empty()) {
     saved.emplace();
     if (!saved->open(in.write_file, error)) {
-      report_error(in.write_file, "cannot write: " + error, -1);
+      if (ctx.on_error) ctx.on_error({in.write_file, "cannot write: " + error, -1});
       result.exit_status = kExitUnreadable;
       return result;
     }
@@ -330,21 +326,22 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     acct.have_live_stats = live->stats(acct.live_received, acct.live_dropped);
   }
   for (const auto& f : merged.failed()) {
-    report_error(f.name, f.reason, f.offset);
-    acct.errors.push_back({f.name, f.reason, f.offset});
+    report_error(ctx, acct, {f.name, f.reason, f.offset});
     result.exit_status = kExitDamaged;
   }
   if (result.exit_status == kExitOk && any_open_failed) result.exit_status = kExitUnreadable;
   if (saved) {
     // Given its name only when whole: a failed write leaves what was there before.
     if (!saved->commit()) {
-      report_error(saved->path(), "cannot write: " + saved->error(), -1);
+      if (ctx.on_error) ctx.on_error({saved->path(), "cannot write: " + saved->error(), -1});
       result.exit_status = kExitUnreadable;
     } else if (saved->left_out() != 0) {
-      report_error(saved->path(),
-                   fmt::format("{} frames of another link type left out (pcap holds one)",
-                               saved->left_out()),
-                   -1);
+      if (ctx.on_note) {
+        ctx.on_note({saved->path(),
+                     fmt::format("{} frames of another link type left out (pcap holds one)",
+                                 saved->left_out()),
+                     -1});
+      }
     }
   }
   return result;

@@ -30,6 +30,9 @@ struct InputOptions {
   // Connection records (summary, explain, report): a connection with no frame for this long
   // (capture time) is reported and its state released; 0 keeps every connection to the end.
   std::int64_t idle_timeout_ns = 1800 * std::int64_t{1'000'000'000};
+  // A closed connection's record waits this long (capture time) after its last frame for more
+  // frames of its stream (the last ACK, a resent FIN, a reused 4-tuple): Linux's TIME_WAIT.
+  std::int64_t linger_ns = 60 * std::int64_t{1'000'000'000};
 };
 
 // An input that could not be opened, or failed part-way (offset: where, or -1).
@@ -79,6 +82,13 @@ struct RunContext {
   std::atomic<LiveCapture*>* live_source = nullptr;
   // Live capture: called when 0.1 s passes with nothing captured (LiveCapture::on_quiet).
   std::function<void()> on_quiet;
+  // Told each input error as it happens (the engine prints nothing); the same errors are in
+  // the run's ReadAccount::errors at the end. A -w output that cannot be written is told here
+  // too (not an input's error: not in the account).
+  std::function<void(const InputError&)> on_error;
+  // Told what a run leaves out without an error, as it happens: the files of an input folder
+  // that are not captures, frames of a link type other than the -w file's.
+  std::function<void(const InputError&)> on_note;
 };
 
 // Output of a live capture reaches its reader within about a tenth of a second, however quiet

@@ -8,6 +8,7 @@ RunResult stream_records(const InputOptions& input, const RunContext& ctx,
                          const std::function<void(ConnectionRecord&&)>& emit,
                          const std::function<void(const ConnectionRecord&)>& on_end) {
   RecordMaker maker;
+  maker.linger_ns = input.linger_ns;
   std::map<std::uint32_t, ConnectionRecord> waiting;
   std::uint32_t next = 0;
   auto release = [&] {
@@ -21,7 +22,7 @@ RunResult stream_records(const InputOptions& input, const RunContext& ctx,
     std::uint32_t stream = r.stream;
     waiting.emplace(stream, std::move(r));
   };
-  IdleSchedule idle(input.idle_timeout_ns);
+  IdleSchedule idle(input.idle_timeout_ns, input.linger_ns);
   auto sink = [&](const AnalysedFrame& f) {
     bool any = maker.tell(*f.segment, *f.verdict, f.ts_ns, hand_on);
     // After this frame is told: the connection it belongs to is not idle.

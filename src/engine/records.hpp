@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 
 #include "engine/pipeline.hpp"
@@ -13,12 +14,14 @@
 
 namespace tcplens {
 
-// When a record stream looks for long-idle connections: as capture time passes a sixteenth of
-// the timeout (at most every second), a walk over the live connections, not a cost per frame.
+// When a record stream looks for long-idle connections and closed ones done lingering: as
+// capture time passes a sixteenth of the shorter timeout (at most every second), a walk over the
+// connections, not a cost per frame.
 class IdleSchedule {
  public:
-  explicit IdleSchedule(std::int64_t idle_ns)
-      : idle_ns_(idle_ns), step_(std::max<std::int64_t>(idle_ns / 16, 1'000'000'000)) {}
+  IdleSchedule(std::int64_t idle_ns, std::int64_t linger_ns)
+      : idle_ns_(std::max(idle_ns, linger_ns)),
+        step_(std::max<std::int64_t>(shorter(idle_ns, linger_ns) / 16, 1'000'000'000)) {}
   // Whether a look is due after a frame stamped `now_ns` (never with a timeout of 0).
   bool due(std::int64_t now_ns) {
     if (idle_ns_ <= 0) return false;
@@ -29,36 +32,60 @@ class IdleSchedule {
   }
 
  private:
+  static std::int64_t shorter(std::int64_t a, std::int64_t b) {
+    return a <= 0 ? b : b <= 0 ? a : std::min(a, b);
+  }
   std::int64_t idle_ns_;
   std::int64_t step_;
   std::optional<std::int64_t> next_;
 };
 
 // The connections of a record stream (all, or one shard's): each analysed frame told to the
-// story; records of the connections that end or go idle handed to `take`, their analysis state
-// released. Both return whether any record was taken.
+// story; records no more frames can join (their 4-tuple started a new stream, they lingered
+// closed for `linger_ns`, or went idle) handed to `take`, their analysis state released. Both
+// return whether any record was taken.
 struct RecordMaker {
   TcpAnalyzer analyzer;
   StoryBuilder story;
+  std::int64_t linger_ns = InputOptions{}.linger_ns;
 
   template <class Take>
   bool tell(const Segment& s, const Verdict& v, std::int64_t ts_ns, Take&& take) {
     story.add(s, v, ts_ns);
+    // A new stream on the 4-tuple releases a record here (the analysis has moved on), and
+    // without a linger (live captures) a connection as it closes.
     std::vector<ConnectionRecord> ended = story.take_ended();
-    for (ConnectionRecord& r : ended) {
-      // What ends a connection is one of its own frames: its analysis state goes too.
-      if (r.stream == v.stream) analyzer.retire(*v.connection);
-      take(std::move(r));
+    for (ConnectionRecord& r : ended) take(std::move(r));
+    bool any = !ended.empty();
+    if (linger_ns <= 0 && story.lingering() > 0) {
+      any |= take_closed(std::numeric_limits<std::int64_t>::max(), take);
     }
-    return !ended.empty();
+    return any;
   }
   template <class Take>
   bool sweep(std::int64_t now_ns, std::int64_t idle_ns, Take&& take) {
-    const std::int64_t before = now_ns - idle_ns;
-    analyzer.retire_idle(before);
-    std::vector<ConnectionRecord> idle = story.take_idle(now_ns, before);
-    for (ConnectionRecord& r : idle) take(std::move(r));
-    return !idle.empty();
+    bool any = false;
+    if (idle_ns > 0) {
+      const std::int64_t before = now_ns - idle_ns;
+      analyzer.retire_idle(before);
+      std::vector<ConnectionRecord> idle = story.take_idle(now_ns, before);
+      for (ConnectionRecord& r : idle) take(std::move(r));
+      any = !idle.empty();
+    }
+    if (linger_ns > 0) any |= take_closed(now_ns - linger_ns, take);
+    return any;
+  }
+  // The closed connections with no frame since `before_ns`, their analysis state released.
+  template <class Take>
+  bool take_closed(std::int64_t before_ns, Take&& take) {
+    std::vector<ConnectionRecord> done = story.take_lingered(before_ns);
+    for (ConnectionRecord& r : done) {
+      const Endpoint& a = r.client().endpoint;
+      const Endpoint& b = r.server().endpoint;
+      analyzer.retire(a < b ? FlowKey{a, b} : FlowKey{b, a}, r.stream);
+      take(std::move(r));
+    }
+    return !done.empty();
   }
 };
 

@@ -88,7 +88,7 @@ struct Batch {
 // One shard's connections, as stream_records makes their records (RecordMaker), each record
 // rendered as it is taken.
 struct Shard {
-  explicit Shard(const RecordRender& r) : render(r) {}
+  Shard(const RecordRender& r, std::int64_t linger_ns) : render(r) { maker.linger_ns = linger_ns; }
   const RecordRender& render;
   RecordMaker maker;
 
@@ -112,15 +112,15 @@ struct Shard {
 // before them.
 class RecordPool {
  public:
-  RecordPool(unsigned shards, std::int64_t idle_ns, const RecordRender& render,
-             const RenderedEmit& emit)
+  RecordPool(unsigned shards, std::int64_t idle_ns, std::int64_t linger_ns,
+             const RecordRender& render, const RenderedEmit& emit)
       : global_(shards),
         finals_(shards),
         shards_(shards),
         emit_(emit),
         idle_ns_(idle_ns),
         shard_count_(shards) {
-    for (unsigned w = 1; w < shards; ++w) shards_[w].emplace(render);
+    for (unsigned w = 1; w < shards; ++w) shards_[w].emplace(render, linger_ns);
     batches_.emplace(
         shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
                                [this](Batch& b) { merge(b.out); }, [this](unsigned w) { end(w); }});
@@ -229,11 +229,11 @@ RunResult stream_records_sharded(const InputOptions& input, const RunContext& ct
                                  const RecordRender& render, const RenderedEmit& emit) {
   threads = std::clamp(threads, 2u, 64u);
   const std::int64_t idle = input.idle_timeout_ns;
-  RecordPool pool(threads, idle, render, emit);
-  std::optional<Shard> shard0(std::in_place, render);
+  RecordPool pool(threads, idle, input.linger_ns, render, emit);
+  std::optional<Shard> shard0(std::in_place, render, input.linger_ns);
   const ShardMap shard_of(threads, kReadingShare / threads);
   // stream_records' looks for idle connections, at the same frames, for every shard.
-  IdleSchedule schedule(idle);
+  IdleSchedule schedule(idle, input.linger_ns);
   std::size_t frames = 0;
   auto sink = [&](std::uint64_t number, const RawFrame& raw, const Segment& segment) {
     if (frames == kBatchFrames) {

@@ -80,10 +80,10 @@ std::string render_report(const ReportInput& in) {
       "<h2>Connections</h2>\n<table id=\"overview\"><thead><tr><th>stream</th>"
       "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
       "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT median (ms)</th></tr></thead><tbody>\n";
+      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
   for (const ConnectionRecord& r : records) {
     bool bad = troubled(r.diagnosis.verdict);
-    double rtt_ms = r.rtt_median_ns ? static_cast<double>(*r.rtt_median_ns) / 1e6 : -1;
+    double rtt_ms = r.path_rtt_ns() ? static_cast<double>(*r.path_rtt_ns()) / 1e6 : -1;
     h += fmt::format(
         "<tr{}><td>{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
         "<td class=\"t verdict {}\" "

@@ -133,7 +133,13 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
   }
   side_pair(j, "bytes", r.client().bytes, r.server().bytes);
   side_pair(j, "acked_bytes", r.client().acked_bytes, r.server().acked_bytes);
+  j.key("roles_inferred").value(r.roles_inferred);
+  j.key("bytes_from_data_seen").begin_object();
+  j.key("client_to_server").value(r.client().bytes_from_data_seen);
+  j.key("server_to_client").value(r.server().bytes_from_data_seen);
+  j.end_object();
   j.key("retransmissions").value(r.retransmissions);
+  j.key("retransmitted_segments").value(r.retransmitted_segments);
   j.key("retransmission_episodes").begin_array();
   for (const auto& e : r.episodes) episode_json(j, e);
   j.end_array();
@@ -161,17 +167,24 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
     j.end_object();
   }
   j.end_array();
-  j.key("rtt_s");
-  if (r.rtt_min_ns) {
+  j.key("rtt_s").begin_object();
+  for (Side from : {Side::client, Side::server}) {
+    const RttStats& x = r.side[index(from)].rtt;
+    j.key(from == Side::client ? "client_to_server" : "server_to_client");
+    if (x.samples == 0) {
+      j.null();
+      continue;
+    }
     j.begin_object();
-    j.key("min").seconds(*r.rtt_min_ns);
-    j.key("median");
-    optional_seconds(j, r.rtt_median_ns);
-    j.key("max").seconds(*r.rtt_max_ns);
+    j.key("min").seconds(x.min_ns);
+    j.key("median").seconds(x.median_ns);
+    j.key("p95").seconds(x.p95_ns);
+    j.key("samples").value(x.samples);
     j.end_object();
-  } else {
-    j.null();
   }
+  j.key("path");
+  optional_seconds(j, r.path_rtt_ns());
+  j.end_object();
   j.key("flags").begin_object();
   for (std::size_t i = 0; i < kFlagNames.size(); ++i) {
     if (r.flag_counts[i] != 0) j.key(kFlagNames[i]).value(r.flag_counts[i]);
@@ -199,7 +212,7 @@ void append_row(std::string& out, const ConnectionRecord& r) {
                  endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
                  to_string(r.state), human_seconds(r.end_ns - r.start_ns),
                  human_bytes(r.client().bytes), human_bytes(r.server().bytes), r.retransmissions,
-                 r.rtt_median_ns ? human_seconds(*r.rtt_median_ns) : std::string("-"),
+                 r.path_rtt_ns() ? human_seconds(*r.path_rtt_ns()) : std::string("-"),
                  to_string(r.diagnosis.verdict));
 }
 }  // namespace

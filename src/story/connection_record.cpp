@@ -53,6 +53,27 @@ std::vector<double> RetransmissionEpisode::intervals_s() const {
   return gaps;
 }
 
+bool SequenceReach::resend(std::uint32_t rel_seq, std::uint32_t payload_len, bool syn, bool fin) {
+  const std::uint32_t space = payload_len + (syn ? 1 : 0) + (fin ? 1 : 0);
+  if (space == 0) return false;
+  const std::uint32_t end = rel_seq + space;
+  const bool below = seen && static_cast<std::int32_t>(rel_seq - highest) < 0;
+  const bool probe = !syn && !fin && payload_len == 1 && end == highest;
+  if (!seen || static_cast<std::int32_t>(end - highest) > 0) highest = end;
+  seen = true;
+  return below && !probe;
+}
+
+std::optional<std::int64_t> ConnectionRecord::path_rtt_ns() const {
+  const RttStats& a = side[0].rtt;
+  const RttStats& b = side[1].rtt;
+  if (a.samples > 0 || b.samples > 0) {
+    if (b.samples == 0 || (a.samples > 0 && a.median_ns >= b.median_ns)) return a.median_ns;
+    return b.median_ns;
+  }
+  return handshake_rtt_ns;
+}
+
 std::uint64_t ConnectionRecord::bytes_after_first_fin() const {
   if (!closed_by || closed_with_rst) return 0;
   const SideFacts& other_side = side[index(other(*closed_by))];

@@ -14,7 +14,9 @@
 
 namespace tcplens {
 
-// Sides of a connection: the client sent the first SYN (or, without one, the first frame).
+// Sides of a connection: the client sent the first SYN; without a SYN, the receiver of the first
+// SYN/ACK; without either, the side on the well-known or lower, listening-looking port is the
+// server (roles_inferred).
 enum class Side : std::uint8_t { client = 0, server = 1 };
 inline int index(Side s) {
   return static_cast<int>(s);
@@ -97,6 +99,26 @@ struct Turn {
   std::uint64_t bytes() const { return end_seq - first_seq; }
 };
 
+// The resend rule every output uses (docs/summary-json.md, `retransmissions`): a segment that takes
+// sequence space (data, SYN, FIN) and starts below the highest sequence already seen in its
+// direction, at whichever end of the path the capture was made (at the receiver a resend fills a
+// hole, and tshark often calls it out-of-order). A one-byte segment ending at that highest
+// sequence is a keep-alive or a window probe, not a resend. One per direction, in relative
+// sequence numbers, wrap-safe.
+struct SequenceReach {
+  bool seen = false;
+  std::uint32_t highest = 0;  // one past the highest sequence number seen
+  // Whether the segment is a resend; its end is noted either way.
+  bool resend(std::uint32_t rel_seq, std::uint32_t payload_len, bool syn, bool fin);
+};
+
+// ACK RTTs of one side's data: tshark's tcp.analysis.ack_rtt on the other side's ACKs.
+struct RttStats {
+  std::uint64_t samples = 0;
+  std::int64_t min_ns = 0, median_ns = 0, p95_ns = 0;  // valid when samples > 0; median and p95
+                                                       // of at most 4096 evenly thinned samples
+};
+
 struct SideFacts {
   Endpoint endpoint;
   bool sent_syn = false;  // a pure SYN
@@ -116,7 +138,13 @@ struct SideFacts {
   bool timestamps = false;
   std::uint16_t syn_window = 0;  // raw window of its SYN or SYN/ACK
   std::uint64_t keepalives = 0;
-  std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
+  std::uint64_t keepalive_acks = 0;   // answers this side sent to the peer's keep-alives
+  std::uint64_t resends = 0;          // segments this side resent (SequenceReach)
+  std::uint64_t resent_segments = 0;  // distinct segments among them (by starting sequence)
+  // Relative sequence of the first payload byte captured: 1 with a SYN seen; without one the
+  // byte counts start at the first data seen (bytes_from_data_seen).
+  bool bytes_from_data_seen = false;
+  RttStats rtt;  // this side's data acknowledged by the peer
 };
 
 struct ConnectionRecord {
@@ -127,7 +155,9 @@ struct ConnectionRecord {
   ConnectionState state = ConnectionState::midstream;
   bool handshake = false;  // SYN and SYN/ACK seen
   std::optional<std::int64_t> handshake_rtt_ns;
-  std::uint64_t retransmissions = 0;
+  bool roles_inferred = false;        // no SYN seen: client and server guessed from the ports
+  std::uint64_t retransmissions = 0;  // resends seen, both sides (SequenceReach)
+  std::uint64_t retransmitted_segments = 0;  // distinct segments among them
   std::vector<RetransmissionEpisode> episodes;
   std::optional<Side> closed_by;
   bool closed_with_rst = false;
@@ -135,13 +165,15 @@ struct ConnectionRecord {
   std::vector<Turn> turns;  // the first kMaxTurns
   std::uint64_t turns_total = 0;
   std::array<std::uint64_t, kFlagNames.size()> flag_counts{};
-  std::optional<std::int64_t> rtt_min_ns, rtt_median_ns, rtt_max_ns;
   Diagnosis diagnosis;
   // Reported before the end because it stayed idle: the capture time it was released at.
   std::optional<std::int64_t> released_idle_ns;
 
   const SideFacts& client() const { return side[0]; }
   const SideFacts& server() const { return side[1]; }
+  // The RTT that describes the path: the larger of the two sides' median ACK RTTs (at a capture
+  // near one end, that end's own ACKs take microseconds), else the handshake's.
+  std::optional<std::int64_t> path_rtt_ns() const;
   std::uint64_t bytes_after_first_fin() const;
 };
 

@@ -261,6 +261,20 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
 
 void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
   const bool zh = lang == Language::zh;
+  // The count every output shows (summary's `retransmissions`), then the episodes.
+  if (r.retransmissions > 0) {
+    const std::uint64_t flagged = r.flag_counts[0];
+    if (zh) {
+      o += fmt::format("重传：{} 次（{} 个不同的报文段；tshark 把其中 {} 帧标为重传）。\n",
+                       r.retransmissions, r.retransmitted_segments, flagged);
+    } else {
+      o += fmt::format(
+          "Retransmissions: {} ({} distinct segment{} resent; tshark flags {} frame{} as "
+          "retransmissions).\n",
+          r.retransmissions, r.retransmitted_segments, r.retransmitted_segments == 1 ? "" : "s",
+          flagged, flagged == 1 ? "" : "s");
+    }
+  }
   // Many episodes (a lossy bulk transfer): a count by pattern, then the first few in detail.
   constexpr std::size_t kShown = 3;
   if (r.episodes.size() > kShown) {
@@ -272,13 +286,13 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     if (zh) {
       o += fmt::format(
-          "重传：{} 个报文段被发送了不止一次（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
-          "其他 {} 个），其中 {} 个最终被确认。前 {} 个如下。\n",
+          "其中 {} 个报文段的首次发送也被抓到（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
+          "其他 {} 个），{} 个最终被确认。前 {} 个如下。\n",
           r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
           by_pattern[4], acked, kShown);
     } else {
       o += fmt::format(
-          "Retransmissions: {} segments were sent more than once ({} fast "
+          "Of them, {} segments were captured both sent and resent ({} fast "
           "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
           "{} were finally acknowledged. The first {}:\n",
           r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],

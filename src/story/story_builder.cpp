@@ -32,9 +32,103 @@ constexpr std::array<std::uint32_t, kFlagNames.size()> kFlagBits{
 
 }  // namespace
 
+void StoryBuilder::RttSample::add(std::int64_t x) {
+  min_ns = seen == 0 ? x : std::min(min_ns, x);
+  // A bounded, evenly thinned sample: the median stays representative on long connections.
+  if (seen++ % stride == 0) {
+    ns.push_back(x);
+    if (ns.size() >= kMaxRttSamples) {
+      for (std::size_t i = 0; i < ns.size() / 2; ++i) ns[i] = ns[2 * i];
+      ns.resize(ns.size() / 2);
+      stride *= 2;
+    }
+  }
+}
+
+RttStats StoryBuilder::RttSample::stats() {
+  RttStats out;
+  out.samples = seen;
+  if (ns.empty()) return out;
+  out.min_ns = min_ns;
+  auto at = [&](std::size_t k) {
+    auto it = ns.begin() + static_cast<std::ptrdiff_t>(k);
+    std::nth_element(ns.begin(), it, ns.end());
+    return *it;
+  };
+  out.median_ns = at(ns.size() / 2);
+  out.p95_ns = at(std::min(ns.size() - 1, ns.size() * 95 / 100));
+  return out;
+}
+
+void StoryBuilder::count_frame(ConnectionRecord& r, SideFacts& me, SideFacts& peer,
+                               DataSpan& my_data, const DataSpan& peer_data, const Segment& s,
+                               const Verdict& v, std::int64_t ts) {
+  r.end_ns = ts;
+  ++me.frames;
+  const std::uint32_t flags = v.analysis_hidden ? 0 : v.flags;
+  for (std::size_t i = 0; i < kFlagBits.size(); ++i) {
+    if (flags & kFlagBits[i]) ++r.flag_counts[i];
+  }
+  if (flags & analysis_flag::keep_alive) ++me.keepalives;
+  if (flags & analysis_flag::keep_alive_ack) ++me.keepalive_acks;
+  const bool syn = s.has(tcp_flag::syn);
+  if (s.payload_len > 0 && !(flags & analysis_flag::keep_alive)) {
+    // Data in a SYN (Fast Open) starts after the SYN's own sequence number.
+    const std::uint32_t first = v.rel_seq + (syn ? 1 : 0);
+    const std::uint32_t end = first + s.payload_len;
+    if (!my_data.seen) {
+      my_data.seen = true;
+      if (!me.sent_syn && !me.sent_synack) {
+        my_data.low = first;  // no SYN from this side: count from the first byte captured
+        me.bytes_from_data_seen = true;
+      }
+      my_data.high = end;
+    }
+    if (rel_lt(first, my_data.low) && me.bytes_from_data_seen) my_data.low = first;
+    if (rel_lt(my_data.high, end)) my_data.high = end;
+    me.bytes = my_data.high - my_data.low;
+  }
+  if (s.has(tcp_flag::ack) && peer_data.seen && rel_lt(peer_data.low, v.rel_ack)) {
+    const std::uint32_t covered = rel_lt(v.rel_ack, peer_data.high) ? v.rel_ack : peer_data.high;
+    peer.acked_bytes = std::max<std::uint64_t>(peer.acked_bytes, covered - peer_data.low);
+  }
+  if (s.has(tcp_flag::fin) && me.first_fin_ns < 0) {
+    me.first_fin_ns = ts;
+    peer.peer_fin_seen = true;
+    peer.bytes_at_peer_fin = peer.bytes;
+  }
+  if (s.has(tcp_flag::rst) && me.first_rst_ns < 0) me.first_rst_ns = ts;
+  if ((s.has(tcp_flag::fin) || s.has(tcp_flag::rst)) && !r.closed_by) {
+    r.closed_by = me.endpoint == r.side[0].endpoint ? Side::client : Side::server;
+    r.closed_with_rst = s.has(tcp_flag::rst) && !s.has(tcp_flag::fin);
+  }
+}
+
+void StoryBuilder::release_previous(const FlowKey& key, std::uint32_t stream) {
+  auto [at, fresh] = stream_of_.try_emplace(key, stream);
+  if (fresh || at->second == stream) return;
+  const std::uint32_t previous = at->second;
+  at->second = stream;
+  if (auto c = closed_.find(previous); c != closed_.end()) {
+    released_.push_back(take_closed(c->second));
+    closed_.erase(c);
+  } else if (auto t = trackers_.find(previous); t != trackers_.end()) {
+    released_.push_back(complete(t->second));
+    trackers_.erase(t);
+  } else {
+    return;
+  }
+  mark_ended(previous);
+}
+
 void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
+  if (v.new_stream) release_previous(FlowKey::of(s), v.stream);
+  if (auto c = closed_.find(v.stream); c != closed_.end()) {
+    add_after_close(c->second, s, v, ts);
+    return;
+  }
   if (v.stream < ended_.size() && ended_[v.stream]) {
-    ++frames_after_end_;  // e.g. a last ACK or a second RST after the connection was reported
+    ++frames_after_end_;  // its record was taken after the linger or the idle timeout
     return;
   }
   Tracker& t = trackers_[v.stream];
@@ -49,17 +143,9 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     const Connection& c = *v.connection;
     r.side[0].endpoint = c.first;
     r.side[1].endpoint = c.second;
+    t.key = FlowKey::of(s);
+    stream_of_.try_emplace(t.key, v.stream);
   }
-  r.end_ns = ts;
-  ++me.frames;
-
-  const std::uint32_t flags = v.analysis_hidden ? 0 : v.flags;
-  for (std::size_t i = 0; i < kFlagBits.size(); ++i) {
-    if (flags & kFlagBits[i]) ++r.flag_counts[i];
-  }
-  if (flags & analysis_flag::any_retransmission) ++r.retransmissions;
-  if (flags & analysis_flag::keep_alive) ++me.keepalives;
-  if (flags & analysis_flag::keep_alive_ack) ++me.keepalive_acks;
 
   const bool syn = s.has(tcp_flag::syn);
   const bool ack = s.has(tcp_flag::ack);
@@ -83,14 +169,15 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
              (r.side[0].sent_synack || r.side[1].sent_synack)) {
     r.handshake_rtt_ns = ts - t.last_syn_ns;  // the most recent SYN to the first pure ACK
   }
+  DirectionTrack& mine = t.dir[d];
+  const bool fin = s.has(tcp_flag::fin);
+  if (fin && me.first_fin_ns < 0) mine.fin_end = v.rel_seq + s.payload_len + (syn ? 1 : 0) + 1;
+  count_frame(r, me, peer, mine.data, t.dir[p].data, s, v, ts);
+  const bool keepalive = !v.analysis_hidden && (v.flags & analysis_flag::keep_alive);
+  const bool resend = !keepalive && mine.reach.resend(v.rel_seq, s.payload_len, syn, fin);
+  if (resend) ++me.resends;
 
-  if (s.payload_len > 0) {
-    std::uint64_t end = static_cast<std::uint64_t>(v.rel_seq) + s.payload_len;
-    if (end >= 1 && end - 1 > me.bytes && end - 1 < (1ull << 32)) me.bytes = end - 1;
-  }
   if (ack && v.rel_ack >= 1) {
-    std::uint64_t acked = std::min<std::uint64_t>(v.rel_ack - 1, peer.bytes);
-    peer.acked_bytes = std::max(peer.acked_bytes, acked);
     acknowledge(t, p, v.rel_ack);
     // The peer's latest turns that this ACK covers for the first time.
     for (std::size_t i = r.turns.size(); i-- > 0 && i + 4 >= r.turns.size();) {
@@ -107,12 +194,13 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
   // Rounds: new data (not a resend, not a keep-alive) from one side until the other speaks.
   constexpr std::uint32_t kNotNew =
       analysis_flag::any_retransmission | analysis_flag::keep_alive | analysis_flag::out_of_order;
-  if (s.payload_len > 0 && !(v.flags & kNotNew)) {
-    const std::uint32_t end = v.rel_seq + s.payload_len;
+  if (s.payload_len > 0 && !(v.flags & kNotNew) && !resend) {
+    const std::uint32_t first = v.rel_seq + (syn ? 1 : 0);
+    const std::uint32_t end = first + s.payload_len;
     if (r.turns.empty() || r.turns.back().from != static_cast<Side>(d)) {
       ++r.turns_total;
       if (r.turns.size() < kMaxTurns) {
-        r.turns.push_back(Turn{static_cast<Side>(d), ts, ts, v.rel_seq, end, 1});
+        r.turns.push_back(Turn{static_cast<Side>(d), ts, ts, first, end, 1});
       }
     } else if (r.turns.size() == r.turns_total) {
       Turn& turn = r.turns.back();
@@ -123,20 +211,9 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
       if (turn.acked_ns >= 0 && rel_lt(turn.ack, turn.end_seq)) turn.acked_ns = -1;
     }
   }
-  if (s.has(tcp_flag::fin) && me.first_fin_ns < 0) {
-    me.first_fin_ns = ts;
-    peer.peer_fin_seen = true;
-    peer.bytes_at_peer_fin = peer.bytes;
-  }
-  if (s.has(tcp_flag::rst) && me.first_rst_ns < 0) me.first_rst_ns = ts;
-  if ((s.has(tcp_flag::fin) || s.has(tcp_flag::rst)) && !r.closed_by) {
-    r.closed_by = static_cast<Side>(d);
-    r.closed_with_rst = s.has(tcp_flag::rst) && !s.has(tcp_flag::fin);
-  }
 
   // Zero-window stalls: from the first zero window until this side opens it again.
-  DirectionTrack& mine = t.dir[d];
-  if (!syn && !s.has(tcp_flag::rst) && !s.has(tcp_flag::fin)) {
+  if (!syn && !s.has(tcp_flag::rst) && !fin) {
     if (s.window == 0 && !mine.zero_window_open) {
       mine.zero_window_open = true;
       mine.zero_window_stall = r.zero_window_stalls.size();
@@ -147,32 +224,52 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     }
   }
 
-  if (v.has_ack_rtt && !v.analysis_hidden) {
-    // A bounded, evenly thinned sample: the median stays representative on long connections.
-    if (t.rtt_seen++ % t.rtt_stride == 0) {
-      t.rtt_ns.push_back(v.ack_rtt_ns);
-      if (t.rtt_ns.size() >= kMaxRttSamples) {
-        for (std::size_t i = 0; i < t.rtt_ns.size() / 2; ++i) t.rtt_ns[i] = t.rtt_ns[2 * i];
-        t.rtt_ns.resize(t.rtt_ns.size() / 2);
-        t.rtt_stride *= 2;
-      }
-    }
-    std::int64_t x = v.ack_rtt_ns;
-    r.rtt_min_ns = r.rtt_min_ns ? std::min(*r.rtt_min_ns, x) : x;
-    r.rtt_max_ns = r.rtt_max_ns ? std::max(*r.rtt_max_ns, x) : x;
-  }
+  // An ACK RTT on this frame measures the peer's data.
+  if (v.has_ack_rtt && !v.analysis_hidden) t.dir[p].rtt.add(v.ack_rtt_ns);
 
-  track_segment(t, d, s, v, ts);
+  track_segment(t, d, s, v, ts, resend);
   t.diagnosis.add(s, v, ts);
 
-  // The end: a RST, or the second FIN acknowledged (the FIN's sequence number is covered).
-  if (!t.ended) {
-    bool fins = r.side[0].first_fin_ns >= 0 && r.side[1].first_fin_ns >= 0;
-    bool last_fin_acked = fins && ack && peer.first_fin_ns >= 0 &&
-                          v.rel_ack >= peer.bytes + 2;  // data, then the FIN's own number
-    if (s.has(tcp_flag::rst) || last_fin_acked) {
-      t.ended = true;
-      newly_ended_.push_back(v.stream);
+  // Closed: a RST, or the second FIN acknowledged (the FIN's own sequence number is covered).
+  // It lingers: later frames (the last ACK, a resent FIN, a RST) still join the record.
+  const bool fins = r.side[0].first_fin_ns >= 0 && r.side[1].first_fin_ns >= 0;
+  const bool last_fin_acked = fins && ack && rel_le(t.dir[p].fin_end, v.rel_ack);
+  if (s.has(tcp_flag::rst) || last_fin_acked) {
+    Closed c;
+    c.key = t.key;
+    for (int i = 0; i < 2; ++i) {
+      c.reach[i] = t.dir[i].reach;
+      c.data[i] = t.dir[i].data;
+    }
+    c.record = complete(t, false);  // settles the client's direction, from the ports if need be
+    c.client_direction = t.client_direction;
+    c.diagnosis = std::move(t.diagnosis);
+    trackers_.erase(v.stream);
+    closed_.emplace(v.stream, std::move(c));
+  }
+}
+
+void StoryBuilder::add_after_close(Closed& c, const Segment& s, const Verdict& v, std::int64_t ts) {
+  ConnectionRecord& r = c.record;
+  const int d = v.direction;
+  const int my_side = d == c.client_direction ? 0 : 1;
+  SideFacts& me = r.side[my_side];
+  SideFacts& peer = r.side[1 - my_side];
+  const bool syn = s.has(tcp_flag::syn);
+  const bool fin = s.has(tcp_flag::fin);
+  count_frame(r, me, peer, c.data[d], c.data[1 - d], s, v, ts);
+  c.diagnosis.add(s, v, ts);
+  const bool keepalive = !v.analysis_hidden && (v.flags & analysis_flag::keep_alive);
+  if (keepalive || !c.reach[d].resend(v.rel_seq, s.payload_len, syn, fin)) return;
+  ++me.resends;
+  if (!c.any_resent[d] || c.last_resent[d] != v.rel_seq) ++me.resent_segments;
+  c.any_resent[d] = true;
+  c.last_resent[d] = v.rel_seq;
+  // A resend of a segment already in an episode (a FIN resent after the close) joins it.
+  for (RetransmissionEpisode& e : r.episodes) {
+    if (e.from == static_cast<Side>(my_side) && e.seq == v.rel_seq && e.sends_ns.size() < 64) {
+      e.sends_ns.push_back(ts);
+      break;
     }
   }
 }
@@ -190,14 +287,23 @@ void StoryBuilder::sort_by_stream(std::vector<ConnectionRecord>& records) {
 
 std::vector<ConnectionRecord> StoryBuilder::take_ended() {
   std::vector<ConnectionRecord> out;
-  for (std::uint32_t stream : newly_ended_) {
-    auto it = trackers_.find(stream);
-    if (it == trackers_.end()) continue;
-    out.push_back(complete(it->second));
-    trackers_.erase(it);
-    mark_ended(stream);
+  out.swap(released_);
+  return out;
+}
+
+std::vector<ConnectionRecord> StoryBuilder::take_lingered(std::int64_t before_ns) {
+  std::vector<ConnectionRecord> out;
+  for (auto it = closed_.begin(); it != closed_.end();) {
+    if (it->second.record.end_ns >= before_ns) {
+      ++it;
+      continue;
+    }
+    stream_of_.erase(it->second.key);
+    mark_ended(it->first);
+    out.push_back(take_closed(it->second));
+    it = closed_.erase(it);
   }
-  newly_ended_.clear();
+  sort_by_stream(out);
   return out;
 }
 
@@ -210,6 +316,7 @@ std::vector<ConnectionRecord> StoryBuilder::take_idle(std::int64_t now_ns, std::
     }
     const std::uint32_t stream = it->first;
     it->second.record.released_idle_ns = now_ns;
+    stream_of_.erase(it->second.key);
     out.push_back(complete(it->second));
     it = trackers_.erase(it);
     mark_ended(stream);
@@ -219,7 +326,7 @@ std::vector<ConnectionRecord> StoryBuilder::take_idle(std::int64_t now_ns, std::
 }
 
 void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verdict& v,
-                                 std::int64_t ts) {
+                                 std::int64_t ts, bool resend) {
   const bool syn = s.has(tcp_flag::syn);
   const bool fin = s.has(tcp_flag::fin);
   if (s.payload_len == 0 && !syn && !fin) return;
@@ -235,6 +342,10 @@ void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verd
                              [](const InFlight& f, std::uint32_t x) { return rel_lt(f.seq, x); });
   if (it != list.end() && it->seq == seq) {
     ConnectionRecord& r = t.record;
+    if (resend && !it->resent) {
+      it->resent = true;
+      ++r.side[d].resent_segments;
+    }
     if (it->episode < 0) {
       it->episode = static_cast<std::int32_t>(r.episodes.size());
       RetransmissionEpisode e;
@@ -264,7 +375,9 @@ void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verd
     dir.head = kAckedKept;
     it = list.begin() + static_cast<std::ptrdiff_t>(pos);
   }
-  list.insert(it, InFlight{seq, end, ts, -1});
+  // A resend whose first transmission was not captured (at the receiver: it fills a hole).
+  if (resend) ++t.record.side[d].resent_segments;
+  list.insert(it, InFlight{seq, end, ts, -1, resend});
 }
 
 void StoryBuilder::acknowledge(Tracker& t, int d, std::uint32_t ack_rel) {
@@ -278,8 +391,31 @@ void StoryBuilder::acknowledge(Tracker& t, int d, std::uint32_t ack_rel) {
   }
 }
 
-ConnectionRecord StoryBuilder::complete(Tracker& t) {
+namespace {
+
+// Without a SYN: the server is the side on a well-known port (below 1024), else the side not on
+// an ephemeral-looking port (49152 and up, or Linux's 32768 and up), else the lower port.
+int server_by_ports(std::uint16_t first, std::uint16_t second) {
+  auto rank = [](std::uint16_t port) { return port < 1024 ? 0 : port < 32768 ? 1 : 2; };
+  if (rank(first) != rank(second)) return rank(first) < rank(second) ? 0 : 1;
+  return first <= second ? 0 : 1;
+}
+
+}  // namespace
+
+ConnectionRecord StoryBuilder::take_closed(Closed& c) {
+  settle(c.record);
+  c.record.diagnosis = c.diagnosis.finish(c.record, c.client_direction);
+  return std::move(c.record);
+}
+
+ConnectionRecord StoryBuilder::complete(Tracker& t, bool judge) {
   ConnectionRecord r = std::move(t.record);
+  if (t.client_direction < 0) {
+    r.roles_inferred = true;
+    t.client_direction = 1 - server_by_ports(r.side[0].endpoint.port, r.side[1].endpoint.port);
+  }
+  for (int d = 0; d < 2; ++d) r.side[d].rtt = t.dir[d].rtt.stats();
   // Sides: swap when the client is the stream's second sender.
   if (t.client_direction == 1) {
     std::swap(r.side[0], r.side[1]);
@@ -289,10 +425,16 @@ ConnectionRecord StoryBuilder::complete(Tracker& t) {
     for (auto& turn : r.turns) turn.from = flip(turn.from);
     if (r.closed_by) r.closed_by = flip(*r.closed_by);
   }
+  r.handshake = r.side[0].sent_syn && r.side[1].sent_synack;
+  if (!r.handshake) r.handshake_rtt_ns.reset();
+  settle(r);
+  if (judge) r.diagnosis = t.diagnosis.finish(r, t.client_direction);
+  return r;
+}
+
+void StoryBuilder::settle(ConnectionRecord& r) {
   const SideFacts& c = r.side[0];
   const SideFacts& s = r.side[1];
-  r.handshake = c.sent_syn && s.sent_synack;
-  if (!r.handshake) r.handshake_rtt_ns.reset();
   const bool rst = c.first_rst_ns >= 0 || s.first_rst_ns >= 0;
   const bool both_fin = c.first_fin_ns >= 0 && s.first_fin_ns >= 0;
   std::int64_t first_rst = c.first_rst_ns < 0   ? s.first_rst_ns
@@ -316,21 +458,20 @@ ConnectionRecord StoryBuilder::complete(Tracker& t) {
   for (auto& e : r.episodes) classify_episode(e);
   std::stable_sort(r.episodes.begin(), r.episodes.end(),
                    [](const auto& a, const auto& b) { return a.sends_ns[0] < b.sends_ns[0]; });
-  r.diagnosis = t.diagnosis.finish(r, t.client_direction);
-  if (!t.rtt_ns.empty()) {
-    auto mid = t.rtt_ns.begin() + static_cast<std::ptrdiff_t>(t.rtt_ns.size() / 2);
-    std::nth_element(t.rtt_ns.begin(), mid, t.rtt_ns.end());
-    r.rtt_median_ns = *mid;
-  }
-  return r;
+  r.retransmissions = c.resends + s.resends;
+  r.retransmitted_segments = c.resent_segments + s.resent_segments;
 }
 
 std::vector<ConnectionRecord> StoryBuilder::finish() {
   std::vector<ConnectionRecord> out;
   out.reserve(trackers_.size());
   for (auto& [stream, t] : trackers_) out.push_back(complete(t));
+  for (auto& [stream, c] : closed_) out.push_back(take_closed(c));
   trackers_.clear();
-  newly_ended_.clear();
+  closed_.clear();
+  stream_of_.clear();
+  for (auto& r : released_) out.push_back(std::move(r));
+  released_.clear();
   sort_by_stream(out);
   return out;
 }

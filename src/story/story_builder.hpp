@@ -1,5 +1,7 @@
 // Builds one ConnectionRecord per stream from the engine's per-frame verdicts (the story's
-// events). Memory per connection: its facts, the segments in flight, and a bounded RTT sample.
+// events). Every frame of a stream (tshark's tcp.stream) goes into its record, what comes after
+// the close included. Memory per live connection: its facts, the segments in flight, and a
+// bounded RTT sample; per closed connection while it lingers: its finished record only.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +10,7 @@
 
 #include "analysis/verdict.hpp"
 #include "decode/segment.hpp"
+#include "flow/connection_table.hpp"
 #include "story/connection_record.hpp"
 
 namespace tcplens {
@@ -15,52 +18,103 @@ namespace tcplens {
 class StoryBuilder {
  public:
   void add(const Segment& segment, const Verdict& verdict, std::int64_t ts_ns);
-  // Records of the connections that ended (RST, or both FINs acknowledged) since the last call;
-  // their state is released. Later frames of an ended stream are counted, not tracked.
+  // Records no more frames can join since the last call: a closed connection's (RST, or both
+  // FINs acknowledged) once its 4-tuple started a new stream, and any live connection's whose
+  // 4-tuple did. A closed connection lingers (its later frames still join its record) until
+  // then, take_lingered() or finish().
   std::vector<ConnectionRecord> take_ended();
+  // Records of the closed connections with no frame since `before_ns` (the linger, by default
+  // Linux's TIME_WAIT of 60 s of capture time), in stream order.
+  std::vector<ConnectionRecord> take_lingered(std::int64_t before_ns);
   // Records of the connections with no frame since `before_ns` (long idle), in stream order,
   // released as take_ended() releases them; `now_ns` is noted in each (released_idle_ns).
   std::vector<ConnectionRecord> take_idle(std::int64_t now_ns, std::int64_t before_ns);
   // The records of the streams not yet taken, in stream order. The builder is empty afterwards.
   std::vector<ConnectionRecord> finish();
+  // Frames of streams whose record was already taken (after the linger or the idle timeout).
   [[nodiscard]] std::uint64_t frames_after_end() const { return frames_after_end_; }
+  [[nodiscard]] std::size_t lingering() const { return closed_.size(); }
 
  private:
+  // The payload bytes captured of one direction, relative: from the first byte (1 after a SYN,
+  // else the lowest seen) to one past the highest.
+  struct DataSpan {
+    bool seen = false;
+    std::uint32_t low = 1, high = 1;
+  };
   // A segment sent and not yet acknowledged, by relative sequence (retransmission episodes).
   struct InFlight {
     std::uint32_t seq;
     std::uint32_t end;
     std::int64_t first_ns;
     std::int32_t episode;  // index into the record's episodes, -1 while sent once
+    bool resent;           // counted in resent_segments already
+  };
+  // ACK RTT samples of one side's data, evenly thinned past the cap.
+  struct RttSample {
+    std::vector<std::int64_t> ns;
+    std::uint32_t stride = 1;  // keep every stride-th sample once the cap is reached
+    std::uint64_t seen = 0;
+    std::int64_t min_ns = 0;
+    void add(std::int64_t x);
+    RttStats stats();
   };
   struct DirectionTrack {
     std::vector<InFlight> in_flight;  // sorted by seq; [head, size) are live
     std::size_t head = 0;
     bool zero_window_open = false;
     std::size_t zero_window_stall = 0;
+    SequenceReach reach;
+    DataSpan data;
+    std::uint32_t fin_end = 0;  // relative, one past its first FIN (when first_fin_ns >= 0)
+    RttSample rtt;              // this direction's data acknowledged by the peer
   };
   struct Tracker {
     ConnectionRecord record;  // sides indexed by analysis direction until finish()
     DirectionTrack dir[2];
     int client_direction = -1;
     std::int64_t last_syn_ns = -1;
-    std::vector<std::int64_t> rtt_ns;
-    std::uint32_t rtt_stride = 1;  // keep every stride-th sample once the cap is reached
-    std::uint64_t rtt_seen = 0;
     DiagnosisTracker diagnosis;
-    bool ended = false;
+    FlowKey key;
+  };
+  // A closed connection while it lingers: its finished record (sides by Side) and what its
+  // later frames need, in constant space.
+  struct Closed {
+    ConnectionRecord record;
+    DiagnosisTracker diagnosis;  // judged when the record is taken: late frames count too
+    FlowKey key;
+    int client_direction = 0;  // the analysis direction of the client
+    SequenceReach reach[2];    // by analysis direction
+    DataSpan data[2];
+    std::uint32_t last_resent[2] = {0, 0};
+    bool any_resent[2] = {false, false};
   };
 
-  void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);
+  void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts,
+                     bool resend);
   void acknowledge(Tracker& t, int d, std::uint32_t ack_rel);
-  static ConnectionRecord complete(Tracker& t);
+  // Facts every frame adds, live or closed: frames, flags, bytes, ACKed bytes, FIN and RST.
+  static void count_frame(ConnectionRecord& r, SideFacts& me, SideFacts& peer, DataSpan& my_data,
+                          const DataSpan& peer_data, const Segment& s, const Verdict& v,
+                          std::int64_t ts);
+  static void add_after_close(Closed& c, const Segment& s, const Verdict& v, std::int64_t ts);
+  // A new stream on `key`: the record of its previous stream can get no more frames.
+  void release_previous(const FlowKey& key, std::uint32_t stream);
+  // The record from the tracker's facts, sides by Side; judged unless `judge` is false (a closed
+  // connection is judged when taken).
+  static ConnectionRecord complete(Tracker& t, bool judge = true);
+  static ConnectionRecord take_closed(Closed& c);
+  // Episodes classified and ordered, state and totals from the facts (again after late frames).
+  static void settle(ConnectionRecord& r);
   // A stream taken (ended or idle): its later frames are counted, not tracked.
   void mark_ended(std::uint32_t stream);
   static void sort_by_stream(std::vector<ConnectionRecord>& records);
 
   std::unordered_map<std::uint32_t, Tracker> trackers_;  // live connections, by stream
-  std::vector<bool> ended_;                              // one bit per stream: taken already
-  std::vector<std::uint32_t> newly_ended_;
+  std::unordered_map<std::uint32_t, Closed> closed_;     // closed, lingering, by stream
+  std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> stream_of_;  // of live and closed
+  std::vector<bool> ended_;                 // one bit per stream: taken already
+  std::vector<ConnectionRecord> released_;  // for take_ended()
   std::uint64_t frames_after_end_ = 0;
 };
 

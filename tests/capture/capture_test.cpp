@@ -397,7 +397,9 @@ TEST(NaturalOrder, IsAStrictTotalOrder) {
   for (const auto& a : names) {
     EXPECT_FALSE(natural_less(a, a)) << a;
     for (const auto& b : names) {
-      if (a != b) EXPECT_NE(natural_less(a, b), natural_less(b, a)) << a << " " << b;
+      if (a != b) {
+        EXPECT_NE(natural_less(a, b), natural_less(b, a)) << a << " " << b;
+      }
     }
   }
 }

@@ -937,5 +937,710 @@ def appidle():
             "client_port": 41300, "server_port": 9350, "closed_by": "client"}
 
 
+# === wire scenarios ========================================================
+# Two network namespaces joined by shared/lab/wire.py (two TUN devices, wa =
+# 10.9.0.1 in namespace A, wb = 10.9.0.2 in namespace B, a user-space forwarder
+# with delay, loss, targeted drops, rate limit, CE marks on the A->B
+# direction).  Run as  python3 scenarios.py --wire OUTDIR NAME  in the root
+# namespace (tests/lab/record_wire.sh does that): this process makes the
+# namespaces, starts wire.py and the tcpdumps (on wa and/or wb, raw IPv4, 0
+# packets dropped by the kernel required), opens its sockets in either
+# namespace by setns() around socket creation, and writes OUTDIR/CAPTURE.pcap
+# and OUTDIR/CAPTURE.truth.json for each capture point of the scenario.
+
+A_ADDR, B_ADDR = "10.9.0.1", "10.9.0.2"
+CLONE_NEWNET = 0x40000000
+TCP_CONGESTION, TCP_FASTOPEN = 13, 23
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shared_dir():
+    for d in (os.environ.get("TCPLENS_SHARED_DIR"), os.path.join(HERE, "..", "..", "..", "shared"),
+              "/work/shared"):
+        if d and os.path.exists(os.path.join(d, "lab", "wire.py")):
+            return os.path.abspath(d)
+    sys.exit("scenarios.py: shared/lab/wire.py not found (set TCPLENS_SHARED_DIR)")
+
+
+class netns:
+    """with netns(NAME): sockets created inside belong to namespace NAME (this
+    thread only switches; the socket keeps its namespace afterwards)."""
+    _libc = None
+
+    def __init__(self, name):
+        self.name = name
+        if netns._libc is None:
+            import ctypes
+            netns._libc = ctypes.CDLL(None, use_errno=True)
+
+    def _set(self, fd):
+        if netns._libc.setns(fd, CLONE_NEWNET) != 0:
+            raise OSError("setns " + self.name)
+
+    def __enter__(self):
+        self.orig = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        fd = os.open("/var/run/netns/" + self.name, os.O_RDONLY)
+        try:
+            self._set(fd)
+        finally:
+            os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        self._set(self.orig)
+        os.close(self.orig)
+
+
+def read_pcap(path):
+    """The TCP segments of a pcap (raw IPv4 or Ethernet/IPv4 link types) as
+    dicts: t, src, sport, dst, dport, seq, ack, flags, plen, ecn, win, opts."""
+    out = []
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack_from("<I", data, 0)[0]
+    e = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
+    link = struct.unpack_from(e + "I", data, 20)[0]
+    off = 24
+    while off + 16 <= len(data):
+        sec, frac, incl, _ = struct.unpack_from(e + "IIII", data, off)
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if link == 1:
+            pkt = pkt[14:]
+        if len(pkt) < 40 or pkt[0] >> 4 != 4 or pkt[9] != 6:
+            continue
+        ihl = (pkt[0] & 15) * 4
+        tot = struct.unpack_from("!H", pkt, 2)[0]
+        sp, dp, seq, ack, doff, flags, win = struct.unpack_from("!HHIIBBH", pkt, ihl)
+        doff = (doff >> 4) * 4
+        out.append(dict(t=sec + frac / (1e9 if nano else 1e6), src=socket.inet_ntoa(pkt[12:16]),
+                        dst=socket.inet_ntoa(pkt[16:20]), sport=sp, dport=dp, seq=seq, ack=ack,
+                        flags=flags, plen=tot - ihl - doff, ecn=pkt[1] & 3, win=win,
+                        opts=pkt[ihl + 20:ihl + doff]))
+    return out
+
+
+def tcp_opts(opts):
+    """{kind: bytes} of a TCP option block."""
+    res, i = {}, 0
+    while i < len(opts):
+        k = opts[i]
+        if k == 0:
+            break
+        if k == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts) or opts[i + 1] < 2:
+            break
+        res[k] = opts[i + 2:i + opts[i + 1]]
+        i += opts[i + 1]
+    return res
+
+
+def flow_stats(pkts, sport, dport):
+    """Per-direction facts of the data direction sport -> dport (sequence
+    numbers relative to the ISN when the SYN is captured, else to the first
+    segment): data segments, resent segments (starting below the highest
+    sequence sent before), flight samples (highest sent - latest ACK, taken
+    at each data segment), long gaps between data segments."""
+    data = [p for p in pkts if p["sport"] == sport and p["dport"] == dport]
+    acks = [p for p in pkts if p["sport"] == dport and p["dport"] == sport]
+    syn = [p for p in data if p["flags"] & 2]
+    # relative sequence numbers as tshark shows them: the first payload byte is 1
+    base = syn[0]["seq"] if syn else (data[0]["seq"] - 1 if data else 0)
+    rel = lambda x: (x - base) % (1 << 32)
+    ev = sorted([(p["t"], 0, p) for p in data] + [(p["t"], 1, p) for p in acks], key=lambda x: (x[0], x[1]))
+    hi, una, flights, resent, segs, prev_t, gaps = None, None, [], [], 0, None, []
+    rsyn = [p for p in acks if p["flags"] & 2]      # the receiver's SYN or SYN-ACK
+    wscale = None
+    if rsyn and syn:
+        o = tcp_opts(rsyn[0]["opts"])
+        wscale = o[3][0] if 3 in o and 3 in tcp_opts(syn[0]["opts"]) else 0
+    rwnds, sack_max, holes_max, board = [], 0, 0, []   # board: SACKed ranges above una
+    for t, kind, p in ev:
+        if kind == 1:
+            if p["flags"] & 0x10:
+                a = rel(p["ack"])
+                if a < (1 << 31) and (una is None or a > una):
+                    una = a
+                if wscale is not None and not p["flags"] & 2:
+                    rwnds.append(p["win"] << wscale)
+                o = tcp_opts(p["opts"])
+                if 5 in o:
+                    blocks = sorted((rel(x), rel(y)) for x, y in struct.iter_unpack("!II", o[5]))
+                    blocks = [b for b in blocks if una is None or b[0] > una]    # not D-SACK
+                    sack_max = max(sack_max, len(blocks))
+                    board = board + blocks
+                if board and una is not None:
+                    merged = []
+                    for x, y in sorted((max(x, una), y) for x, y in board if y > una):
+                        if merged and x <= merged[-1][1]:
+                            merged[-1] = (merged[-1][0], max(merged[-1][1], y))
+                        else:
+                            merged.append((x, y))
+                    board = merged
+                    # each SACKed range above una has a hole (unSACKed, unACKed bytes) before it
+                    holes_max = max(holes_max, len(board))
+            continue
+        if p["plen"] <= 0:
+            continue
+        s, end = rel(p["seq"]), rel(p["seq"]) + p["plen"]
+        segs += 1
+        if hi is not None and s < hi:
+            resent.append(dict(t=round(t, 6), rel_seq=s, len=p["plen"],
+                               after_s=round(t - prev_t, 6) if prev_t else None))
+        if prev_t is not None and t - prev_t > 0.1:
+            gaps.append(dict(at=round(t, 6), gap_s=round(t - prev_t, 6), rel_seq=s))
+        hi = end if hi is None else max(hi, end)
+        if una is not None:
+            flights.append(hi - una)
+        prev_t = t
+    return dict(data_segments=segs, resent=resent, flights=flights, gaps=gaps, rwnds=rwnds,
+                wscale=wscale, sack_blocks_max=sack_max, sack_holes_max=holes_max,
+                first_t=data[0]["t"] if data else None, last_t=data[-1]["t"] if data else None)
+
+
+def percentile(xs, q):
+    if not xs:
+        return None
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * (len(xs) - 1) + 0.5))]
+
+
+def sock_info(s):
+    """A few fields of struct tcp_info: the kernel's own counts."""
+    b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    u = lambda off: struct.unpack_from("I", b, off)[0]
+    return {"snd_wscale": b[6] & 15, "rcv_wscale": b[6] >> 4, "snd_mss": u(16), "rtt_us": u(68),
+            "snd_cwnd": u(80), "total_retrans": u(100), "rto_us": u(8)}
+
+
+def tshark_count(pcap, filt):
+    r = subprocess.run(["tshark", "-n", "-r", pcap, "-Y", filt, "-T", "fields", "-e", "frame.number"],
+                       capture_output=True, text=True, check=True)
+    return len([l for l in r.stdout.splitlines() if l.strip()])
+
+
+class WireLab:
+    """Namespaces A and B, wire.py between them, tcpdumps on wa / wb."""
+
+    def __init__(self, outdir, wire_args):
+        self.outdir = outdir
+        tag = "%d" % os.getpid()
+        self.a, self.b = "labwa" + tag, "labwb" + tag
+        for ns in (self.a, self.b):
+            subprocess.run(["ip", "netns", "add", ns], check=True)
+            subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        self.log = os.path.join(outdir, ".wire-%s.jsonl" % tag)
+        self.wire_args = wire_args
+        self.wire = subprocess.Popen([sys.executable, os.path.join(shared_dir(), "lab", "wire.py"),
+                                      "--ns-a", self.a, "--ns-b", self.b, "--log", self.log] + wire_args,
+                                     stdout=subprocess.PIPE, text=True)
+        if self.wire.stdout.readline().strip() != "ready":
+            raise RuntimeError("wire.py did not start")
+        self.caps = []
+        time.sleep(0.3)
+
+    def ns(self, side):
+        return netns(self.a if side == "A" else self.b)
+
+    def sysctl(self, side, name, value):
+        subprocess.run(["ip", "netns", "exec", self.a if side == "A" else self.b, "sysctl", "-qw",
+                        "%s=%s" % (name, value)], check=True)
+
+    def ip(self, side, *args):
+        subprocess.run(["ip", "-n", self.a if side == "A" else self.b] + list(args), check=True)
+
+    def capture(self, dev, name):
+        """Start tcpdump on dev (wa in A, wb in B) into OUTDIR/name.pcap."""
+        ns = self.a if dev == "wa" else self.b
+        path = os.path.join(self.outdir, name + ".pcap")
+        err = path + ".tcpdump.log"
+        p = subprocess.Popen(["ip", "netns", "exec", ns, "tcpdump", "-i", dev, "--immediate-mode",
+                              "-s", "2000", "-Z", "root", "-w", path, "tcp"], stderr=open(err, "w"))
+        for _ in range(100):
+            time.sleep(0.05)
+            if "listening on" in open(err).read():
+                break
+        self.caps.append(dict(dev=dev, name=name, path=path, err=err, proc=p))
+        return path
+
+    def stop_captures(self):
+        time.sleep(0.5)
+        for c in self.caps:
+            c["proc"].send_signal(2)
+        for c in self.caps:
+            c["proc"].wait(10)
+            log = open(c["err"]).read()
+            m = [l for l in log.splitlines() if "dropped by kernel" in l]
+            c["kernel_drops"] = int(m[0].split()[0]) if m else None
+            c["tcpdump_stderr"] = log.strip().splitlines()[-3:]
+            os.unlink(c["err"])
+
+    def close(self):
+        self.wire.send_signal(2)
+        self.wire.wait(10)
+        for ns in (self.a, self.b):
+            subprocess.run(["ip", "netns", "del", ns])
+        self.events = [json.loads(l) for l in open(self.log) if l.strip()]
+        os.unlink(self.log)
+        return self.events
+
+    def drops(self):
+        return [e for e in self.events if "drop" in e]
+
+
+def connect_from(lab, side, dst, port, sport, cc=None, sndbuf=None, timeout=30):
+    with lab.ns(side):
+        c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if cc:
+        c.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, cc.encode())
+    if sndbuf:
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+    c.bind((A_ADDR if side == "A" else B_ADDR, sport))
+    c.settimeout(timeout)
+    c.connect((dst, port))
+    return c
+
+
+def listen_in(lab, side, port, cc=None, fastopen=0):
+    with lab.ns(side):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if cc:
+        s.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, cc.encode())
+    if fastopen:
+        s.setsockopt(socket.IPPROTO_TCP, TCP_FASTOPEN, fastopen)
+    s.bind((A_ADDR if side == "A" else B_ADDR, port))
+    s.listen(16)
+    return s
+
+
+def upload(lab, port, cport, total, cc="cubic", sndbuf=None):
+    """Client in A uploads `total` bytes to a server in B that answers OK;
+    returns the transfer time, bytes received and the client's tcp_info."""
+    srv = listen_in(lab, "B", port)
+    got = []
+
+    def serve():
+        c, _ = srv.accept()
+        n = 0
+        while n < total:
+            d = c.recv(65536)
+            if not d:
+                break
+            n += len(d)
+        c.sendall(b"OK")
+        recv_all(c)
+        c.close()
+        got.append(n)
+    th = bg(serve)
+    c = connect_from(lab, "A", B_ADDR, port, cport, cc=cc, sndbuf=sndbuf)
+    info = {}
+    if sndbuf:
+        info["sndbuf_requested"] = sndbuf
+        info["sndbuf_effective"] = c.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    t0 = time.time()
+    c.sendall(b"u" * total)
+    assert recv_exact(c, 2) == b"OK"
+    info["transfer_s"] = round(time.time() - t0, 3)
+    info["sender_tcp_info"] = sock_info(c)
+    c.close()
+    th.join(30)
+    srv.close()
+    info["received"] = got[0] if got else None
+    return info
+
+
+def stats_truth(pcap, sport, dport, receiver_side=False):
+    fs = flow_stats(read_pcap(pcap), sport, dport)
+    fl, rw = fs["flights"], fs["rwnds"]
+    extra = {"flight_note": "captured at the receiver: flight_bytes_* are highest sequence arrived - "
+                            "latest ACK sent there, NOT the sender's flight"} if receiver_side else {}
+    return fs, {**extra, "data_segments": fs["data_segments"], "resent_segments_in_capture": len(fs["resent"]),
+                "flight_bytes_median": percentile(fl, 0.5), "flight_bytes_p90": percentile(fl, 0.9),
+                "flight_bytes_max": max(fl) if fl else None,
+                "rwnd_bytes_median": percentile(rw, 0.5), "rwnd_bytes_min": min(rw) if rw else None,
+                "data_duration_s": round(fs["last_t"] - fs["first_t"], 6) if fs["first_t"] else None}
+
+
+def resend_rule(drop):
+    return drop.get("drop", "")
+
+
+def w_rtostall(lab, out):
+    port, cport, total = 9401, 41401, 200 * 1024
+    pcap = lab.capture("wa", "rtostall")
+    info = upload(lab, port, cport, total)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, cport, port)
+    pk = read_pcap(pcap)
+    isn = [p for p in pk if p["sport"] == cport and p["flags"] & 2][0]["seq"]
+    last = [p for p in pk if p["sport"] == cport and p["plen"] > 0
+            and (p["seq"] - isn) % (1 << 32) + p["plen"] - 1 >= total]
+    t = [p["t"] for p in last]
+    acks = [p["t"] for p in pk if p["sport"] == port and len(t) > 1 and p["t"] < t[1]]
+    stalls = None
+    if len(t) == 3:
+        stalls = [dict(kind="tail-loss-probe", from_original_s=round(t[1] - t[0], 6),
+                       from_last_ack_s=round(t[1] - acks[-1], 6)),
+                  dict(kind="retransmission-timeout", from_tlp_s=round(t[2] - t[1], 6))]
+    return {"rtostall": dict(
+        scenario="rtostall", what="200 KB upload A->B over the wire; the segment holding the last byte "
+        "is dropped twice (the original and its tail-loss probe); the RTO retransmission gets through",
+        wire=lab.wire_args, rtt_ms=40, congestion_control="cubic (client socket)", sender="client (A)",
+        capture="wa (sender side: the dropped transmissions are in the pcap)", client=A_ADDR,
+        client_port=cport, server=B_ADDR, server_port=port, bytes=total, **info,
+        wire_drops=lab.drops(), last_segment_transmissions=[round(x, 6) for x in t],
+        resent=fs["resent"], **st, stalls=stalls,
+        note="Linux arms the probe timeout at 2*SRTT + rto_min when one packet is in flight, capped "
+             "at the RTO: the TLP leaves about one RTO after the last ACK, the RTO retransmission "
+             "one (not yet backed-off) RTO after the TLP",
+        expected_verdict="loss-limited", expected_causes=["tail-loss-probe", "retransmission-timeout"],
+        expected_retransmissions=2, expected_tlp=1, expected_rto=1)}
+
+
+def w_lossboth(lab, out):
+    port, cport, total = 9402, 41402, 500 * 1024
+    snd = lab.capture("wa", "lossboth_snd")
+    rcv = lab.capture("wb", "lossboth_rcv")
+    info = upload(lab, port, cport, total)
+    lab.stop_captures()
+    lab.close()
+    drops = lab.drops()
+    base = dict(what="ONE 500 KB upload A->B over 20+20 ms (RTT 40 ms) with 2 % seeded random loss of "
+                "A->B data segments, captured at both ends at once (lossboth_snd on wa, lossboth_rcv on wb)",
+                wire=lab.wire_args, rtt_ms=40, loss_pct=2, seed=5, congestion_control="cubic (client socket)",
+                sender="client (A)", client=A_ADDR, client_port=cport, server=B_ADDR, server_port=port,
+                bytes=total, **info, wire_dropped_segments=len(drops),
+                wire_drops=[dict(t=d["t"], rel_seq=d["rel_seq"], len=d["len"]) for d in drops],
+                expected_verdict="loss-limited")
+    res = {}
+    for name, pcap, where in (("lossboth_snd", snd, "wa (sender side: dropped originals are in the pcap)"),
+                              ("lossboth_rcv", rcv, "wb (receiver side: dropped segments are missing)")):
+        fs, st = stats_truth(pcap, cport, port, receiver_side=name.endswith("rcv"))
+        res[name] = dict(scenario=name, capture=where, other_capture=[n for n in ("lossboth_snd", "lossboth_rcv")
+                                                                       if n != name][0],
+                         **base, **st)
+        res[name]["expected_resends"] = ("every dropped segment is resent: %d resends at least (the sender's "
+                                         "kernel counted %d retransmitted segments)"
+                                         % (len(drops), info["sender_tcp_info"]["total_retrans"]))
+    return res
+
+
+def w_sndbuf(lab, out):
+    port, cport, total = 9403, 41403, 300 * 1024
+    # Each new skb of the write queue may grow to the device's gso_max_size
+    # after the sk_sndbuf check (an untouched wa: 64 KB), so SO_SNDBUF alone
+    # lets the flight reach ~94 KB; a 4096-byte gso_max_size keeps skbs at
+    # <= 2 MSS and the send buffer a real limit.
+    lab.ip("A", "link", "set", "wa", "gso_max_size", "4096")
+    pcap = lab.capture("wa", "sndbuf")
+    info = upload(lab, port, cport, total, sndbuf=16384)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, cport, port)
+    return {"sndbuf": dict(
+        scenario="sndbuf", what="300 KB upload A->B over 20+20 ms (RTT 40 ms), no loss; the client sets "
+        "SO_SNDBUF 16384 before connect() (the kernel doubles it); the receiver keeps default buffers "
+        "(autotuned, window far above the flight); `ip link set wa gso_max_size 4096` in A so that "
+        "the send buffer is not overshot by one 64 KB skb", gso_max_size_wa=4096, wire=lab.wire_args, rtt_ms=40,
+        congestion_control="cubic (client socket)", sender="client (A)", capture="wa (sender side)",
+        client=A_ADDR, client_port=cport, server=B_ADDR, server_port=port, bytes=total, **info, **st,
+        wire_drops=lab.drops(),
+        expected_rate_bytes_per_s=round(total / st["data_duration_s"]),
+        expected_verdict="sender-limited",
+        expected_reason="steady flight (median %d bytes) well below the receive window (median %d bytes); "
+                        "no loss; the send buffer is the limit" % (st["flight_bytes_median"],
+                                                                   st["rwnd_bytes_median"]))}
+
+
+def w_cwndlock(lab, out):
+    port, cport, total = 9404, 41404, 300 * 1024
+    route = ["route", "replace", B_ADDR, "dev", "wa", "src", A_ADDR, "cwnd", "lock", "10"]
+    lab.ip("A", *route)
+    # The locked cwnd reaches a socket through its tcp_metrics entry
+    # (tcp_init_metrics looks it up without creating it): a first connection
+    # to 10.9.0.2 must close before the clamp applies.  That warm-up (20 KB
+    # from port 41420) is not captured.
+    warm = upload(lab, port, 41420, 20000)["sender_tcp_info"]
+    time.sleep(0.3)
+    pcap = lab.capture("wa", "cwndlock")
+    info = upload(lab, port, cport, total)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, cport, port)
+    return {"cwndlock": dict(
+        scenario="cwndlock", what="300 KB upload A->B over 20+20 ms (RTT 40 ms), no loss; in A the "
+        "route to 10.9.0.2 via wa carries `cwnd lock 10` (snd_cwnd clamped at 10 segments)",
+        route_command="ip -n A " + " ".join(route), wire=lab.wire_args, rtt_ms=40,
+        warmup=dict(client_port=41420, bytes=20000, captured=False, snd_cwnd_at_end=warm["snd_cwnd"],
+                    why="cwnd lock applies through the tcp_metrics entry the first connection's close creates"),
+        congestion_control="cubic (client socket)", sender="client (A)", capture="wa (sender side)",
+        client=A_ADDR, client_port=cport, server=B_ADDR, server_port=port, bytes=total, **info, **st,
+        wire_drops=lab.drops(), mss=1448, expected_flight_bytes=10 * 1448,
+        expected_rate_bytes_per_s=round(total / st["data_duration_s"]),
+        expected_verdict="sender-limited",
+        expected_reason="flight clamped at 10 x MSS = 14480 bytes, far below the receive window; no loss")}
+
+
+def w_ecn(lab, out):
+    port, cport, total = 9405, 41405, 300 * 1024
+    for side in "AB":
+        lab.sysctl(side, "net.ipv4.tcp_ecn", 1)
+    pcap = lab.capture("wb", "ecn")
+    info = upload(lab, port, cport, total)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, cport, port, receiver_side=True)
+    pk = read_pcap(pcap)
+    ce = tshark_count(pcap, "ip.dsfield.ecn == 3")
+    ece = sum(1 for p in pk if p["sport"] == port and p["flags"] & 0x40 and not p["flags"] & 2)
+    cwr = sum(1 for p in pk if p["sport"] == cport and p["flags"] & 0x80 and not p["flags"] & 2)
+    marks = [e for e in lab.events if e.get("ce")]
+    return {"ecn": dict(
+        scenario="ecn", what="300 KB upload A->B over 20+20 ms (RTT 40 ms), no loss; ECN negotiated "
+        "(net.ipv4.tcp_ecn=1 in both namespaces); wire.py CE-marks 5 % of ECT data packets A->B",
+        wire=lab.wire_args, rtt_ms=40, ce_pct=5, seed=3, congestion_control="cubic (client socket)",
+        sender="client (A)", capture="wb (receiver side: the CE marks are applied by the wire, after wa)",
+        client=A_ADDR, client_port=cport, server=B_ADDR, server_port=port, bytes=total, **info, **st,
+        wire_drops=lab.drops(), wire_ce_marked=len(marks), ce_frames_in_capture=ce,
+        ece_frames=ece, cwr_frames=cwr,
+        expected_verdict="ecn-limited",
+        expected_reason="no loss; CE marks echoed (ECE) and answered by CWR: the sender's window is cut "
+                        "by congestion signals, not drops")}
+
+
+def w_midstream(lab, out):
+    port, cport, total, late = 80, 41406, 350 * 1024, 0.5
+    srv = listen_in(lab, "A", port, cc="cubic")
+    holder = {}
+
+    def serve():
+        c, _ = srv.accept()
+        recv_exact(c, 4)
+        hdr = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % total
+        c.sendall(hdr + b"m" * total)
+        holder["hdr"] = len(hdr)
+        recv_all(c)
+        holder["info"] = sock_info(c)
+        c.close()
+    th = bg(serve)
+    c = connect_from(lab, "B", A_ADDR, port, cport)
+    t0 = time.time()
+    started = {}
+
+    def late_capture():
+        time.sleep(late)
+        started["t"] = time.time()
+        lab.capture("wa", "midstream")
+    cth = bg(late_capture)
+    c.sendall(b"GET /big HTTP/1.1\r\nHost: 10.9.0.1\r\n\r\n")
+    want = total + 38
+    got = 0
+    while got < want:
+        d = c.recv(65536)
+        if not d:
+            break
+        got += len(d)
+    took = time.time() - t0
+    cth.join()
+    c.close()
+    th.join(10)
+    lab.stop_captures()
+    lab.close()
+    pcap = os.path.join(out, "midstream.pcap")
+    fs, st = stats_truth(pcap, port, cport)
+    pk = read_pcap(pcap)
+    drops = lab.drops()
+    return {"midstream": dict(
+        scenario="midstream", what="a 350 KB HTTP-like download from a server on port 80 in A to a "
+        "client in B, 20+20 ms delay, A->B rate-limited to 2 Mbit/s with a 40-packet queue and 1.5 %% "
+        "seeded random loss; tcpdump on wa started %.1f s after connect(): no handshake, no request, "
+        "no response header in the pcap" % late,
+        wire=lab.wire_args, rtt_ms=40, congestion_control="cubic (server socket)",
+        sender="server (A, port 80)", receiver="client (B)", server=A_ADDR, server_port=port,
+        client=B_ADDR, client_port=cport, capture="wa (the server's side), started late",
+        capture_started_after_connect_s=round(started["t"] - t0, 3), bytes=total,
+        response_header_bytes=holder.get("hdr"), received=got, transfer_s=round(took, 3),
+        sender_tcp_info=holder.get("info"),
+        handshake_captured=any(p["flags"] & 2 for p in pk), window_scale_in_capture="unknown (no SYN)",
+        true_window_scales={"server_snd_wscale": holder["info"]["snd_wscale"],
+                            "server_rcv_wscale": holder["info"]["rcv_wscale"]} if holder.get("info") else None,
+        wire_dropped_segments=len(drops),
+        wire_drops_random=sum(1 for d in drops if d["drop"] == "random"),
+        wire_drops_queue=sum(1 for e in lab.events if e.get("drop") == "queue full"),
+        wire_drops_in_capture=sum(1 for d in drops if d["epoch"] >= started["t"]),
+        **st, expected_server_side="10.9.0.1:80 (sends the data)", expected_handshake="none captured",
+        expected_window_scale="unknown",
+        expected_verdict="loss-limited",
+        expected_reason="the sender keeps the 2 Mbit/s bottleneck queue full; losses (random and queue "
+                        "tail drops) and their recoveries are what the capture shows")}
+
+
+def w_sackholes(lab, out):
+    port, cport, total = 9407, 41407, 200 * 1024
+    segs = [45, 48, 51, 54]    # 1-based data segment numbers of one flight (MSS 1448)
+    pcap = lab.capture("wa", "sackholes")
+    info = upload(lab, port, cport, total)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, cport, port)
+    return {"sackholes": dict(
+        scenario="sackholes", what="200 KB upload A->B over 20+20 ms (RTT 40 ms); wire.py drops once "
+        "each of data segments %s (the 4th flight of slow start), SACK on: four holes at once" % segs,
+        wire=lab.wire_args, rtt_ms=40, congestion_control="cubic (client socket)", sender="client (A)",
+        capture="wa (sender side: the dropped originals are in the pcap)", client=A_ADDR,
+        client_port=cport, server=B_ADDR, server_port=port, bytes=total, **info, **st,
+        dropped_segments=segs, wire_drops=lab.drops(), resent=fs["resent"],
+        sack_blocks_max_per_ack=fs["sack_blocks_max"], sack_holes_max=fs["sack_holes_max"],
+        expected_holes=4, expected_resent_segments=4,
+        expected_verdict="loss-limited",
+        note="with timestamps an ACK carries at most 3 SACK blocks: the 4 holes are known to the "
+             "sender's scoreboard, not shown in one ACK")}
+
+
+def w_fastopen(lab, out):
+    port, cport = 9408, 41408
+    for side in "AB":
+        lab.sysctl(side, "net.ipv4.tcp_fastopen", 3)
+    srv = listen_in(lab, "B", port, fastopen=16)
+    answers = []
+
+    def serve():
+        for _ in range(2):
+            c, _ = srv.accept()
+            d = c.recv(1000)
+            answers.append(len(d))
+            c.sendall(b"R" * 2000)
+            recv_all(c)
+            c.close()
+    th = bg(serve)
+    pcap = lab.capture("wa", "fastopen")
+    req = [b"GET /first HTTP/1.1 " + b"q" * 180, b"GET /second HTTP/1.1 " + b"q" * 279]
+    for i, r in enumerate(req):
+        with lab.ns("A"):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        c.bind((A_ADDR, cport + i))
+        c.sendto(r, socket.MSG_FASTOPEN, (B_ADDR, port))    # blocking: connects, sends
+        c.settimeout(10)
+        recv_exact(c, 2000)
+        c.close()
+        time.sleep(0.3)
+    th.join(10)
+    lab.stop_captures()
+    lab.close()
+    pk = read_pcap(pcap)
+    conns = []
+    for i in range(2):
+        syn = [p for p in pk if p["sport"] == cport + i and p["flags"] & 0x12 == 2]
+        sa = [p for p in pk if p["dport"] == cport + i and p["flags"] & 0x12 == 0x12]
+        so = tcp_opts(syn[0]["opts"]) if syn else {}
+        ao = tcp_opts(sa[0]["opts"]) if sa else {}
+        conns.append(dict(client_port=cport + i, request_bytes=len(req[i]),
+                          syn_payload_bytes=syn[0]["plen"] if syn else None,
+                          syn_fastopen_option=("cookie %d bytes" % len(so[34]) if so.get(34) else
+                                               "cookie request (empty)") if 34 in so else None,
+                          synack_fastopen_option=("cookie %d bytes" % len(ao[34]) if ao.get(34) else "empty")
+                          if 34 in ao else None,
+                          synack_acks_syn_data=(sa[0]["ack"] - syn[0]["seq"] - 1) % (1 << 32) if syn and sa else None))
+    return {"fastopen": dict(
+        scenario="fastopen", what="TCP Fast Open (net.ipv4.tcp_fastopen=3 in both namespaces, listener "
+        "TCP_FASTOPEN 16) over 20+20 ms: connection 1 (client port %d) sendto(MSG_FASTOPEN) without a "
+        "cookie: SYN with a cookie request, the data after the handshake; connection 2 (port %d) with "
+        "the cookie: the request rides in the SYN and the server's SYN-ACK acknowledges it"
+        % (cport, cport + 1), wire=lab.wire_args, rtt_ms=40, congestion_control="bbr (kernel default)",
+        sender="client (A) requests, server (B) answers 2000 bytes", capture="wa (client side)",
+        client=A_ADDR, server=B_ADDR, server_port=port, connections=conns,
+        server_received_first_read=answers,
+        expected_syn_data_bytes=len(req[1]), expected_server_accepted_syn_data=True,
+        expected_verdict="application-limited",
+        expected_reason="two short request/response exchanges, no loss; the second one saves a round "
+                        "trip because its request rides in the SYN")}
+
+
+def w_tlptail(lab, out):
+    port, cport = 9409, 41409
+    sizes = [5000, 10000]
+    srv = listen_in(lab, "A", port, cc="cubic")
+    holder = {}
+
+    def serve():
+        c, _ = srv.accept()
+        for n in sizes:
+            recv_exact(c, 100)
+            c.sendall(b"T" * n)
+        recv_all(c)
+        holder["info"] = sock_info(c)
+        c.close()
+    th = bg(serve)
+    pcap = lab.capture("wa", "tlptail")
+    c = connect_from(lab, "B", A_ADDR, port, cport)
+    for n in sizes:
+        c.sendall(b"r" * 100)
+        recv_exact(c, n)
+        time.sleep(0.2)
+    c.close()
+    th.join(10)
+    lab.stop_captures()
+    lab.close()
+    fs, st = stats_truth(pcap, port, cport)
+    return {"tlptail": dict(
+        scenario="tlptail", what="two 100-byte requests from a client in B, answered by 5000 and "
+        "10000 bytes from a server in A (port %d), 20+20 ms; the last segment of the second answer "
+        "(holding answer byte 15000) is dropped once: the tail-loss probe resends it, no RTO" % port,
+        wire=lab.wire_args, rtt_ms=40, congestion_control="cubic (server socket)",
+        sender="server (A)", capture="wa (sender side: the dropped original is in the pcap)",
+        server=A_ADDR, server_port=port, client=B_ADDR, client_port=cport, answer_bytes=sizes,
+        sender_tcp_info=holder.get("info"), wire_drops=lab.drops(), resent=fs["resent"], **st,
+        expected_retransmissions=1, expected_tlp=1, expected_rto=0,
+        expected_causes=["tail-loss-probe"], tlp_wait_s=fs["resent"][0]["after_s"] if fs["resent"] else None,
+        expected_verdict="loss-limited",
+        expected_reason="request/response with 200 ms client pauses; the second answer's last segment is "
+                        "lost and only the tail-loss probe (about 2*SRTT + 200 ms later, one packet in "
+                        "flight) delivers it: that probe wait is most of the second answer's time")}
+
+
+WIRE = {
+    "rtostall": (w_rtostall, ["--delay-ab", "20", "--delay-ba", "20", "--drop-ab-bytes", "%d:2" % (200 * 1024)]),
+    "lossboth": (w_lossboth, ["--delay-ab", "20", "--delay-ba", "20", "--loss-ab", "2", "--seed", "5"]),
+    "sndbuf": (w_sndbuf, ["--delay-ab", "20", "--delay-ba", "20"]),
+    "cwndlock": (w_cwndlock, ["--delay-ab", "20", "--delay-ba", "20"]),
+    "ecn": (w_ecn, ["--delay-ab", "20", "--delay-ba", "20", "--ce-ab", "5", "--seed", "3"]),
+    "midstream": (w_midstream, ["--delay-ab", "20", "--delay-ba", "20", "--rate-ab", "2", "--qlen-ab", "40",
+                                "--loss-ab", "1.5", "--seed", "7"]),
+    "sackholes": (w_sackholes, ["--delay-ab", "20", "--delay-ba", "20", "--drop-ab-bytes",
+                                ",".join("%d:1" % (1448 * (k - 1) + 700) for k in (45, 48, 51, 54))]),
+    "fastopen": (w_fastopen, ["--delay-ab", "20", "--delay-ba", "20"]),
+    "tlptail": (w_tlptail, ["--delay-ab", "20", "--delay-ba", "20", "--drop-ab-bytes", "15000:1"]),
+}
+
+
+def run_wire(outdir, name):
+    fn, args = WIRE[name]
+    lab = WireLab(outdir, args)
+    try:
+        truths = fn(lab, outdir)
+    finally:
+        if lab.wire.poll() is None:
+            lab.stop_captures() if any("kernel_drops" not in c for c in lab.caps) else None
+            lab.close()
+    for c in lab.caps:
+        t = truths[c["name"]]
+        t["tcpdump_kernel_drops"] = c["kernel_drops"]
+        if c["kernel_drops"] != 0:
+            sys.exit("%s: tcpdump dropped %s packets" % (c["name"], c["kernel_drops"]))
+        with open(os.path.join(outdir, c["name"] + ".truth.json"), "w") as f:
+            f.write(json.dumps(t) + "\n")
+        print(c["name"])
+
+
 if __name__ == "__main__":
-    print(json.dumps(globals()[sys.argv[1]]()))
+    if sys.argv[1] == "--wire":
+        run_wire(sys.argv[2], sys.argv[3])
+    else:
+        print(json.dumps(globals()[sys.argv[1]]()))

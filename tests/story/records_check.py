@@ -1,0 +1,124 @@
+"""Connection records against tshark and the packets, and the same numbers in every output.
+
+records_check.py TCPLENS CAPTURE
+- one record per tshark tcp.stream, frames per record = tshark's frames of that stream (counted
+  from `tshark -T fields -e tcp.stream`), the records' frames = the TCP frames analysed;
+- `retransmissions` of each record = the resends pcap_resends.py counts from the packets;
+- the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
+  RTT as `summary --json`.
+"""
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcap_resends  # noqa: E402
+
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+
+
+def run(*args):
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def human_seconds(s):  # as the table prints a duration
+    if s < 1e-3:
+        return f"{s * 1e6:.0f}us"
+    if s < 1:
+        return f"{s * 1e3:.1f}ms"
+    return f"{s:.2f}s"
+
+
+def main():
+    tcplens, capture = sys.argv[1], sys.argv[2]
+    per_frame = [x.strip() for x in run("tshark", "-r", capture, "-T", "fields", "-e",
+                                        "tcp.stream").split("\n")[:-1]]
+    streams = [int(x) if x else None for x in per_frame]
+    tshark_frames = Counter(s for s in streams if s is not None)
+
+    lines = run(tcplens, "summary", "--json", "--quiet", capture).splitlines()
+    records = [json.loads(x) for x in lines if x.startswith('{"stream"')]
+    account = json.loads(lines[-1])["account"]
+    by_stream = {r["stream"]: r for r in records}
+
+    check(len(by_stream) == len(records), "one record per stream")
+    check(set(by_stream) == set(tshark_frames),
+          f"streams: tcplens {sorted(by_stream)[:10]}… tshark {sorted(tshark_frames)[:10]}…")
+    for s, n in sorted(tshark_frames.items()):
+        got = by_stream.get(s, {}).get("frames")
+        check(got == n, f"stream {s}: {got} frames, tshark {n}")
+    total = sum(r["frames"] for r in records)
+    check(total == account["tcp_analysed"], f"records hold {total} frames, analysed "
+          f"{account['tcp_analysed']}")
+
+    resends = pcap_resends.resends(capture, streams)
+    for s, r in by_stream.items():
+        check(r["retransmissions"] == resends.get(s, 0),
+              f"stream {s}: retransmissions {r['retransmissions']}, packets {resends.get(s, 0)}")
+        check(r["retransmitted_segments"] <= r["retransmissions"], f"stream {s}: segments")
+
+    # The table: stream, retx and rtt columns.
+    for row in run(tcplens, "summary", "--quiet", capture).splitlines()[1:]:
+        cells = row[1:].split()
+        s = int(cells[0])
+        r = by_stream[s]
+        check(int(cells[-3]) == r["retransmissions"], f"table stream {s}: retx {cells[-3]}")
+        path = r["rtt_s"]["path"]
+        want = "-" if path is None else human_seconds(path)
+        check(cells[-2] == want, f"table stream {s}: rtt {cells[-2]}, json {want}")
+
+    # explain: each story's frames and retransmissions.
+    story = run(tcplens, "explain", "--quiet", capture)
+    blocks = re.split(r"(?m)^(?=Connection \d+:)", story)
+    told = 0
+    for b in blocks:
+        m = re.match(r"Connection (\d+):.*?, (\d+) frames? over", b)
+        if not m:
+            continue
+        told += 1
+        r = by_stream[int(m.group(1))]
+        check(int(m.group(2)) == r["frames"], f"explain stream {m.group(1)}: frames")
+        n = re.search(r"(?m)^Retransmissions: (\d+) \((\d+) distinct", b)
+        got = (int(n.group(1)), int(n.group(2))) if n else (0, 0)
+        want = (r["retransmissions"], r["retransmitted_segments"])
+        check(got == want, f"explain stream {m.group(1)}: retransmissions {got}, json {want}")
+    check(told == len(records), f"explain told {told} of {len(records)} connections")
+
+    # The report's overview table.
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report.html")
+        run(tcplens, "report", "--quiet", "-o", out, capture)
+        with open(out, encoding="utf-8") as f:
+            page = f.read()
+    table = page[page.index('<table id="overview">'):]
+    table = table[:table.index("</table>")]
+    for row in re.findall(r"<tr[^>]*>(<td.*?)</tr>", table):
+        cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td.*?</td>", row)]
+        s = int(cells[0])
+        r = by_stream[s]
+        check(int(cells[8]) == r["retransmissions"], f"report stream {s}: retransmissions")
+        path = r["rtt_s"]["path"]
+        want = "-" if path is None else f"{path * 1e3:.3f}"
+        check(cells[9] == want, f"report stream {s}: RTT {cells[9]}, json {want}")
+
+    for f in failures[:20]:
+        print("FAIL", capture, f)
+    print(f"{capture}: {len(records)} records, {total} frames, "
+          f"{sum(r['retransmissions'] for r in records)} retransmissions, "
+          f"{len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
