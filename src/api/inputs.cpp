@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "api/run.hpp"
-#include "capture/tcpdump_text.hpp"
+#include "capture/capture_folder.hpp"
 
 namespace tcplens::api {
 
@@ -17,16 +17,6 @@ std::string message(const std::string& file, const std::string& reason, std::int
   // The command line's error line without its "tcplens: ".
   return offset >= 0 ? fmt::format("{}: {} (at byte offset {})", file, reason, offset)
                      : fmt::format("{}: {}", file, reason);
-}
-
-bool starts_like_capture(const std::filesystem::path& path) {
-  std::uint8_t head[4] = {};
-  std::size_t n = 0;
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-  }
-  return looks_like_capture(head, n);
 }
 
 }  // namespace
@@ -45,15 +35,11 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
       files.push_back(path);  // a missing file is the engine's to report, as it reports others
       continue;
     }
-    std::vector<std::string> found;
-    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-      if (entry.is_regular_file(ec) && starts_like_capture(entry.path())) {
-        found.push_back(entry.path().string());
-      }
-    }
-    if (ec) throw Error(path, ec.message());
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
+    // The command line's folder rule: capture files in natural order of their names.
+    FolderListing listing;
+    std::string error;
+    if (!list_capture_folder(path, listing, error)) throw Error(path, error);
+    files.insert(files.end(), listing.captures.begin(), listing.captures.end());
   }
   return files;
 }

@@ -117,9 +117,11 @@ bool CaptureFile::read_file_header(std::string& error) {
 }
 
 std::string CaptureFile::content_error(std::string reason) const {
-  // In a gzip file, a fault of the content is at an offset of the content (what `zcat` shows).
-  if (reader_.compressed() && reader_.io_error() == 0) return "gunzipped content: " + reason;
-  return reason;
+  // In a compressed file, a fault of the content is at an offset of the content (what `zcat`
+  // shows).
+  if (!reader_.compressed() || reader_.io_error() != 0) return reason;
+  if (reader_.compression() == Compression::gzip) return "gunzipped content: " + reason;
+  return std::string(compression_name(reader_.compression())) + "-decompressed content: " + reason;
 }
 
 ReadStatus CaptureFile::fail(std::string reason, std::int64_t offset) {

@@ -1,9 +1,10 @@
 // Sequential reading of a file or stdin, with a window of contiguous bytes that parsers can look
 // at. A regular file is mapped into memory (no copy, no read call at all; pages behind the cursor
 // are handed back as it moves on, so the resident size stays flat); anything else is read in
-// large chunks. No per-record system call either way. gzip-compressed content (a rotated
-// `tcpdump -z gzip` file, `gzip -c x.pcap |`) is recognised by its first bytes and inflated as it
-// is read, as tshark does; offsets then count the uncompressed bytes.
+// large chunks. No per-record system call either way. Compressed content (gzip, zstd, lz4 frames,
+// xz, bzip2: a rotated `tcpdump -z gzip` file, `zstd -c x.pcap |`) is recognised by its first
+// bytes, whatever the file is called, and decompressed as it is read, as tshark does; offsets
+// then count the decompressed bytes.
 #pragma once
 
 #include <cstddef>
@@ -17,16 +18,24 @@
 
 namespace tcplens {
 
-// A gzip member's first two bytes (RFC 1952).
-inline bool looks_like_gzip(const std::uint8_t* p, std::size_t n) {
-  return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
-}
+enum class Compression { none, gzip, zstd, lz4, xz, bzip2 };
+
+// The bytes a compression's magic takes at most (xz's).
+inline constexpr std::size_t kMagicBytes = 6;
+
+// Which compression the first `n` bytes (up to kMagicBytes) announce, by their magic numbers:
+// gzip 1f 8b (RFC 1952), zstd 28 b5 2f fd (RFC 8878), an LZ4 frame 04 22 4d 18, xz fd 37 7a 58
+// 5a 00, bzip2 "BZh" and a block size digit.
+Compression compression_of(const std::uint8_t* p, std::size_t n);
+// "gzip", "zstd", "lz4", "xz", "bzip2".
+const char* compression_name(Compression c);
 
 class FileReader {
  public:
   // `chunk` is the read size; below 1 MiB (tests, fuzzers) the file is read, never mapped.
   explicit FileReader(int fd, std::size_t chunk = 1 << 20);
-  ~FileReader();  // out of line: Inflater is complete only there
+  struct Decompressor;  // the library's stream (zlib, libzstd, liblz4, liblzma, libbz2)
+  ~FileReader();        // out of line: Decompressor is complete only there
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
 
@@ -59,9 +68,10 @@ class FileReader {
   // What went wrong reading (io_error() != 0): the system's words, or what is wrong with the
   // compressed data.
   [[nodiscard]] std::string error_text() const;
-  // The content is gzip-compressed (known once the first bytes are read).
-  [[nodiscard]] bool compressed() const { return inflater_ != nullptr; }
-  // Compressed bytes inflated so far: where in the file a gzip error lies.
+  // The content's compression (known once the first bytes are read).
+  [[nodiscard]] Compression compression() const { return compression_; }
+  [[nodiscard]] bool compressed() const { return compression_ != Compression::none; }
+  // Compressed bytes decompressed so far: where in the file an error of the compression lies.
   [[nodiscard]] std::int64_t compressed_offset() const;
 
  private:
@@ -71,10 +81,11 @@ class FileReader {
   static constexpr std::size_t kWarmStep = 4 << 20;
   void step();
   void release_behind();
-  // Reads up to `cap` bytes of content at `dst`, inflating gzip data: > 0 bytes read, 0 at the
-  // end, -1 on an error (errno_ set).
+  // Reads up to `cap` bytes of content at `dst`, decompressing: > 0 bytes read, 0 at the end, -1
+  // on an error (errno_ set).
   std::ptrdiff_t read_content(std::uint8_t* dst, std::size_t cap);
-  std::ptrdiff_t inflate_into(std::uint8_t* dst, std::size_t cap);
+  std::ptrdiff_t decompress_into(std::uint8_t* dst, std::size_t cap);
+  std::ptrdiff_t fail_compressed(std::string why);
 
   int fd_;
   std::size_t chunk_;
@@ -90,10 +101,16 @@ class FileReader {
   std::int64_t offset_ = 0;
   int errno_ = 0;
   bool eof_ = false;
-  bool sniffed_ = false;  // the first bytes have been looked at for a gzip header
-  struct Inflater;        // zlib's stream and its compressed input
-  std::unique_ptr<Inflater> inflater_;
-  std::string inflate_error_;
+  bool sniffed_ = false;  // the first bytes have been looked at for a compression's magic
+  Compression compression_ = Compression::none;
+  std::unique_ptr<Decompressor> decompressor_;
+  std::vector<std::uint8_t>
+      packed_;  // compressed bytes read, not yet decompressed: [packed_at_, end)
+  std::size_t packed_at_ = 0;
+  bool packed_eof_ = false;       // the file has no more compressed bytes
+  std::int64_t packed_read_ = 0;  // compressed bytes read from the file
+  std::string decompress_error_;
+  std::string pending_error_;  // damage met after some content, reported on the next read
 };
 
 }  // namespace tcplens

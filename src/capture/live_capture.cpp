@@ -47,27 +47,10 @@ std::unique_ptr<LiveCapture> LiveCapture::open(const LiveOptions& options, std::
       return nullptr;
     }
   }
-  if (!options.save_path.empty()) {
-    // Large stdio buffer: writes of 1 MiB, not one per frame (at 700 000 frames/s a write per
-    // frame made the kernel drop half of them). Flushed when the link is quiet and at the end.
-    std::FILE* out = std::fopen(options.save_path.c_str(), "wb");
-    if (out == nullptr) {
-      error = options.save_path + ": " + std::strerror(errno);
-      return nullptr;
-    }
-    std::setvbuf(out, nullptr, _IOFBF, 1 << 20);
-    live->dumper_ = pcap_dump_fopen(p, out);
-    if (live->dumper_ == nullptr) {
-      error = options.save_path + ": " + pcap_geterr(p);
-      std::fclose(out);
-      return nullptr;
-    }
-  }
   return live;
 }
 
 LiveCapture::~LiveCapture() {
-  if (dumper_ != nullptr) pcap_dump_close(dumper_);
   if (handle_ != nullptr) pcap_close(handle_);
 }
 
@@ -86,16 +69,12 @@ ReadStatus LiveCapture::next(RawFrame& frame) {
         pollfd ready{fd_, POLLIN, 0};
         if (::poll(&ready, 1, kQuietMs) != 0) continue;
       }
-      if (dumper_ != nullptr) pcap_dump_flush(dumper_);
       if (quiet_) quiet_();
       continue;
     }
     if (rc == PCAP_ERROR_BREAK) return ReadStatus::interrupted;
     error_ = pcap_geterr(handle_);
     return ReadStatus::error;
-  }
-  if (dumper_ != nullptr) {
-    pcap_dump(reinterpret_cast<u_char*>(dumper_), header, data);
   }
   // With nanosecond precision set, tv_usec carries nanoseconds.
   frame.ts_ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +

@@ -1,4 +1,4 @@
-// Live capture from an interface through libpcap, optionally saving what it reads as pcap.
+// Live capture from an interface through libpcap (saving what it reads is the engine's -w).
 #pragma once
 
 #include <atomic>
@@ -10,14 +10,12 @@
 #include "capture/frame_source.hpp"
 
 struct pcap;
-struct pcap_dumper;
 
 namespace tcplens {
 
 struct LiveOptions {
   std::string interface;
-  std::string filter;     // BPF, compiled by the kernel-side filter
-  std::string save_path;  // pcap file to write, empty for none
+  std::string filter;  // BPF, compiled by the kernel-side filter
   int snaplen = 262144;
   bool promiscuous = true;
 };
@@ -39,7 +37,6 @@ class LiveCapture final : public FrameSource {
  private:
   LiveCapture() = default;
   pcap* handle_ = nullptr;
-  pcap_dumper* dumper_ = nullptr;
   static constexpr int kQuietMs = 100;
   int link_type_ = 0;
   int fd_ = -1;  // libpcap's descriptor to wait on (non-blocking reads), or -1: blocking reads

@@ -1,60 +1,58 @@
 #include "capture/pcap_writer.hpp"
 
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 
 namespace tcplens {
 
 namespace {
-void put32(std::FILE* f, std::uint32_t v) {
-  unsigned char b[4] = {static_cast<unsigned char>(v), static_cast<unsigned char>(v >> 8),
-                        static_cast<unsigned char>(v >> 16), static_cast<unsigned char>(v >> 24)};
-  std::fwrite(b, 1, 4, f);
-}
+constexpr std::size_t kBlock = 1 << 20;
 }  // namespace
 
-bool PcapWriter::open(const std::string& path, std::string& error) {
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) {
-    error = std::strerror(errno);
-    return false;
-  }
-  return true;
+void PcapWriter::put32(std::uint32_t v) {
+  for (int shift = 0; shift < 32; shift += 8) buf_.push_back(static_cast<std::uint8_t>(v >> shift));
 }
 
-PcapWriter::~PcapWriter() {
-  if (file_ != nullptr) std::fclose(file_);
+bool PcapWriter::open(const std::string& path, std::string& error) {
+  buf_.reserve(kBlock + 64);
+  return file_.open(path, error);
+}
+
+bool PcapWriter::flush() {
+  if (!failed() && !buf_.empty() && !file_.write(buf_, error_)) return false;
+  buf_.clear();
+  return !failed();
 }
 
 bool PcapWriter::write(const RawFrame& frame) {
-  if (file_ == nullptr) return false;
-  if (link_type_ < 0) {
-    link_type_ = frame.link_type;
-    put32(file_, 0xa1b23c4d);  // nanosecond pcap
-    put32(file_, 2 | (4u << 16));
-    put32(file_, 0);
-    put32(file_, 0);
-    put32(file_, 262144);
-    put32(file_, static_cast<std::uint32_t>(link_type_));
+  if (failed() || !file_.is_open()) return false;
+  if (link_type_ < 0) header(frame.link_type);
+  if (frame.link_type != link_type_) {
+    ++left_out_;
+    return false;
   }
-  if (frame.link_type != link_type_) return false;
-  put32(file_, static_cast<std::uint32_t>(frame.ts_ns / 1'000'000'000));
-  put32(file_, static_cast<std::uint32_t>(frame.ts_ns % 1'000'000'000));
-  put32(file_, static_cast<std::uint32_t>(frame.bytes.size()));
-  put32(file_, frame.wire_len);
-  if (std::fwrite(frame.bytes.data(), 1, frame.bytes.size(), file_) != frame.bytes.size()) {
-    failed_ = true;
-  }
-  return !failed_;
+  put32(static_cast<std::uint32_t>(frame.ts_ns / 1'000'000'000));
+  put32(static_cast<std::uint32_t>(frame.ts_ns % 1'000'000'000));
+  put32(static_cast<std::uint32_t>(frame.bytes.size()));
+  put32(frame.wire_len);
+  buf_.insert(buf_.end(), frame.bytes.begin(), frame.bytes.end());
+  return buf_.size() < kBlock || flush();
 }
 
-bool PcapWriter::close(std::string& error) {
-  if (file_ == nullptr) return true;
-  bool ok = std::fclose(file_) == 0 && !failed_;
-  file_ = nullptr;
-  if (!ok) error = "write failed";
-  return ok;
+void PcapWriter::header(int link_type) {
+  link_type_ = link_type;
+  put32(0xa1b23c4d);  // nanosecond pcap
+  put32(2 | (4u << 16));
+  put32(0);
+  put32(0);
+  put32(262144);
+  put32(static_cast<std::uint32_t>(link_type_));
+}
+
+bool PcapWriter::commit() {
+  // No frame: still a capture (of Ethernet), as tcpdump -w leaves one, not an empty file.
+  if (link_type_ < 0 && file_.is_open()) header(1);
+  if (!file_.is_open() || !flush()) return false;
+  return file_.commit(error_);
 }
 
 }  // namespace tcplens

@@ -356,7 +356,7 @@ bool parse_date(const std::string& text, std::int64_t& epoch_s) {
 }
 
 bool looks_like_capture(const std::uint8_t* p, std::size_t n) {
-  if (looks_like_gzip(p, n)) return true;  // FileReader inflates it
+  if (compression_of(p, n) != Compression::none) return true;  // FileReader decompresses it
   if (n < 4) return false;
   std::uint32_t le = std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) |
                      (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[3]} << 24);

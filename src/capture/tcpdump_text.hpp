@@ -19,9 +19,9 @@ struct TextOptions {
 // Parses "YYYY-MM-DD" into midnight UTC epoch seconds; false if malformed.
 bool parse_date(const std::string& text, std::int64_t& epoch_s);
 
-// True when the bytes look like a capture file (pcap or pcapng magic, or gzip: a compressed one),
-// not text.
-bool looks_like_capture(const std::uint8_t* first4, std::size_t n);
+// True when the first bytes (up to kMagicBytes) look like a capture file (pcap or pcapng magic,
+// or a compression's: a compressed one), not text.
+bool looks_like_capture(const std::uint8_t* first, std::size_t n);
 
 class TcpdumpText final : public FrameSource {
  public:

@@ -40,11 +40,10 @@ int run_frames_sharded(const FramesOptions& options, unsigned threads, const Run
 
 int finish_frames(OutputBuffer& out, const FramesOptions& options, bool headed,
                   const RunResult& result) {
-  if (result.account.frames_read + (result.exit_status == kExitOk) > 0) {
-    if (!headed) append_frame_header(out.raw(), options.format, options.field_layout());
-    if (options.format == FrameFormat::json) append_account_json(out.raw(), result.account);
+  if (result.account.frames_read + (result.exit_status == kExitOk) > 0 && !headed) {
+    append_frame_header(out.raw(), options.format, options.field_layout());
   }
-  return finish_run(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 }  // namespace tcplens

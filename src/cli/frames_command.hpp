@@ -12,7 +12,7 @@ struct FramesOptions {
   InputOptions input;
   FrameFormat format = FrameFormat::tsv;
   FieldLayout fields;  // -e: these fields; none: the 23 columns
-  bool quiet = false;
+  AccountOptions account;
 
   [[nodiscard]] const FieldLayout* field_layout() const {
     return fields.ids.empty() ? nullptr : &fields;

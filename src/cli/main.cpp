@@ -1,5 +1,6 @@
 // tcplens: the command line. Parses flags and wires the stages together; nothing else.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "capture/bpf_filter.hpp"
 #include "cli/args.hpp"
 #include "cli/convert_command.hpp"
 #include "cli/frames_command.hpp"
@@ -32,19 +34,35 @@ void on_signal(int) {
 // The input flags every command shares; the positional arguments are split afterwards.
 struct InputFlags {
   std::vector<std::string> args;
+  std::vector<std::string> reads;  // -r FILE, as tcpdump takes it
   tcplens::InputOptions input;
   bool quiet = false;
+  int no_resolve = 0;  // -n, -nn: what tcplens always does
   std::string date;
+  std::string account_format = "text";
+  std::string account_file;
 
   void add_to(CLI::App* cmd) {
     cmd->add_option("inputs", args,
-                    "Capture files (pcap, pcapng; - for stdin), then a BPF filter expression");
+                    "Capture files (pcap, pcapng, compressed or not; folders of them; tcpdump "
+                    "text; - for stdin), then a BPF filter expression");
+    cmd->add_option("-r,--read", reads, "Read this input (repeatable), as tcpdump -r")
+        ->allow_extra_args(false)  // one file per -r: the words after it are inputs or the filter
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_flag("-n", no_resolve,
+                  "Accepted for tcpdump's sake (also -nn): addresses and ports are never resolved");
     cmd->add_flag("-q,--quiet", quiet, "Print nothing on stderr but errors");
     cmd->add_option("-i,--interface", input.interface, "Capture live on this interface");
     cmd->add_option("-c,--count", input.count, "Stop after this many frames");
-    cmd->add_option("-w,--write", input.write_file, "Save the frames captured live as pcap");
+    cmd->add_option("-w,--write", input.write_file,
+                    "Save the frames read (after the filter; live or from files) as pcap");
     cmd->add_option("--date", date, "Day of the times in tcpdump text (YYYY-MM-DD, UTC)")
         ->default_str("1970-01-01");
+    cmd->add_option("--account", account_format,
+                    "The frame account on stderr as a text line or as JSON (never on stdout)")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--account-file", account_file,
+                    "Write the frame account to this file instead of stderr");
   }
 
   // For the commands that build connection records.
@@ -63,10 +81,17 @@ struct InputFlags {
   std::int64_t idle_s = 1800;
   std::optional<std::int64_t> linger_s;
 
-  // Returns false (after saying why) when there is nothing to read.
-  bool resolve(const char* command) {
-    tcplens::SplitArgs split = tcplens::split_inputs_and_filter(args, !input.interface.empty());
-    input.files = split.files;
+  [[nodiscard]] tcplens::AccountOptions account() const {
+    return {quiet, account_format == "json", account_file};
+  }
+
+  // Returns false (after saying why) when there is nothing to read, a word is neither an input
+  // nor a filter, or an output would overwrite an input. `outputs`: the command's own files.
+  bool resolve(const char* command, std::vector<std::string> outputs = {}) {
+    const bool live = !input.interface.empty();
+    tcplens::SplitArgs split = tcplens::split_inputs_and_filter(args, live);
+    input.files = reads;
+    input.files.insert(input.files.end(), split.files.begin(), split.files.end());
     input.filter = split.filter;
     input.idle_timeout_ns = idle_s * 1'000'000'000;
     input.linger_ns = linger_s.value_or(input.interface.empty() ? 60 : 0) * 1'000'000'000;
@@ -74,20 +99,82 @@ struct InputFlags {
       fmt::print(stderr, "tcplens: {}: --date wants YYYY-MM-DD, not {}\n", command, date);
       return false;
     }
-    if (input.files.empty() && input.interface.empty()) {
-      fmt::print(stderr, "tcplens: {}: no input (give a capture file, - for stdin, or -i IFACE)\n",
-                 command);
+    std::string error;
+    if (!live && !input.filter.empty() && !tcplens::BpfFilter(input.filter).validate(error)) {
+      fmt::print(stderr, "{}\n", tcplens::filter_error_line(split, error));
+      return false;
+    }
+    if (input.files.empty() && !live) {
+      if (split.first_word.empty()) {
+        fmt::print(stderr,
+                   "tcplens: {}: no input (give a capture file, a folder, - for stdin, -r FILE "
+                   "or -i IFACE)\n",
+                   command);
+      } else {
+        fmt::print(stderr, "tcplens: {}: no input ({}: {}; \"{}\" is only a filter)\n", command,
+                   split.first_word, split.not_a_path, input.filter);
+      }
+      return false;
+    }
+    if (input.write_file == "-") {
+      fmt::print(
+          stderr,
+          "tcplens: {}: -w -: stdout carries the {} output (convert -w - writes pcap there)\n",
+          command, command);
+      return false;
+    }
+    outputs.push_back(input.write_file);
+    outputs.push_back(account_file);
+    if (std::string clash = tcplens::output_clash(input, outputs); !clash.empty()) {
+      fmt::print(stderr, "tcplens: {}: {}\n", command, clash);
       return false;
     }
     return true;
   }
 };
 
+// The usage, then one line saying what was wrong with the command word: exit 2.
+int command_error(const CLI::App& app, const std::string& why) {
+  fmt::print(stderr, "{}\ntcplens: {}\n", app.help(), why);
+  return tcplens::kExitUsage;
+}
+
+// The command word before CLI11 sees it: `help [COMMAND]`, a missing or misspelt command (the
+// usage, and the nearest command named). Returns -1 to go on parsing, else the exit status.
+int check_command(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  auto unknown = [&](const std::string& word) {
+    std::string near = tcplens::nearest_command(names, word);
+    return command_error(app, fmt::format("no command \"{}\"{}", word,
+                                          near.empty() ? "" : " (did you mean " + near + "?)"));
+  };
+  auto known = [&](const std::string& word) {
+    return std::find(names.begin(), names.end(), word) != names.end();
+  };
+  if (argc < 2)
+    return command_error(app,
+                         "a command is required: " + fmt::format("{}", fmt::join(names, ", ")));
+  const std::string word = argv[1];
+  if (word == "help") {
+    if (argc < 3) {
+      fmt::print("{}", app.help());
+      return tcplens::kExitOk;
+    }
+    if (!known(argv[2])) return unknown(argv[2]);
+    fmt::print("{}", app.get_subcommand(argv[2])->help());
+    return tcplens::kExitOk;
+  }
+  if (word.starts_with('-') || known(word)) return -1;
+  return unknown(word);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace tcplens;
-  CLI::App app{"tcplens: the story of TCP connections in a capture, with tshark's analysis"};
+  CLI::App app{"tcplens: the story of TCP connections in a capture, with tshark's analysis",
+               "tcplens"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tcplens 0.1.0");
 
@@ -198,6 +285,7 @@ int main(int argc, char** argv) {
   // -w names the output here (live capture saving is the other commands' business).
   convert_cmd->get_option("--write")->description("The pcap file to write")->required();
 
+  if (int rc = check_command(app, argc, argv); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -212,13 +300,18 @@ int main(int argc, char** argv) {
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
   ctx.on_error = print_input_error;
+  // Notes (what a folder held besides captures) are for the terminal, and -q silences them.
+  ctx.on_note = [&ctx](const InputError& note) {
+    if (!ctx.quiet) print_input_error(note);
+  };
 
   if (frames_cmd->parsed()) {
     if (!frames_in.resolve("frames")) return kExitUsage;
     FramesOptions options;
     options.input = frames_in.input;
     options.format = format == "json" ? FrameFormat::json : FrameFormat::tsv;
-    options.quiet = ctx.quiet = frames_in.quiet;
+    options.account = frames_in.account();
+    ctx.quiet = frames_in.quiet;
     if (std::string error; !make_field_layout(field_names, field_options, options.fields, error)) {
       fmt::print(stderr, "tcplens: frames: {}\n", error);
       return kExitUsage;
@@ -232,7 +325,8 @@ int main(int argc, char** argv) {
     SummaryOptions options;
     options.input = summary_in.input;
     options.json = summary_json;
-    options.quiet = ctx.quiet = summary_in.quiet;
+    options.account = summary_in.account();
+    ctx.quiet = summary_in.quiet;
     options.threads = analyser_threads(summary_threads, options.input);
     return run_summary(options, ctx);
   }
@@ -242,7 +336,8 @@ int main(int argc, char** argv) {
     options.input = explain_in.input;
     if (stream_opt->count() > 0) options.stream = explain_stream;
     options.lang = explain_lang == "zh" ? Language::zh : Language::en;
-    options.quiet = ctx.quiet = explain_in.quiet;
+    options.account = explain_in.account();
+    ctx.quiet = explain_in.quiet;
     return run_explain(options, ctx);
   }
   if (print_cmd->parsed() || ladder_cmd->parsed()) {
@@ -253,33 +348,36 @@ int main(int argc, char** argv) {
     options.input = in.input;
     CLI::Option* stream_option = ladder ? ladder_stream_opt : print_stream_opt;
     if (stream_option->count() > 0) options.stream = ladder ? ladder_stream : print_stream;
-    options.quiet = ctx.quiet = in.quiet;
+    options.account = in.account();
+    ctx.quiet = in.quiet;
     options.colour = use_colour(ladder ? ladder_colour : print_colour);
     return ladder ? run_ladder(options, ctx) : run_print(options, ctx);
   }
   if (graph_cmd->parsed()) {
-    if (!graph_in.resolve("graph")) return kExitUsage;
+    if (!graph_in.resolve("graph", {graph.out_path})) return kExitUsage;
     graph.input = graph_in.input;
     graph.kind = graph_kind == "rtt"          ? GraphKind::rtt
                  : graph_kind == "throughput" ? GraphKind::throughput
                                               : GraphKind::time_sequence;
     if (!graph_from.empty()) graph.from = graph_from;
-    graph.quiet = ctx.quiet = graph_in.quiet;
+    graph.account = graph_in.account();
+    ctx.quiet = graph_in.quiet;
     return run_graph(graph, ctx);
   }
   if (report_cmd->parsed()) {
-    if (!report_in.resolve("report")) return kExitUsage;
+    if (!report_in.resolve("report", {report.out_path})) return kExitUsage;
     report.input = report_in.input;
     report.lang = report_lang == "zh" ? Language::zh : Language::en;
-    report.quiet = ctx.quiet = report_in.quiet;
+    report.account = report_in.account();
+    ctx.quiet = report_in.quiet;
     return run_report(report, ctx);
   }
   if (convert_cmd->parsed()) {
     convert_out = convert_in.input.write_file;
     convert_in.input.write_file.clear();
-    if (!convert_in.resolve("convert")) return kExitUsage;
+    if (!convert_in.resolve("convert", {convert_out})) return kExitUsage;
     ctx.quiet = convert_in.quiet;
-    return run_convert(convert_in.input, convert_out, convert_in.quiet, ctx);
+    return run_convert(convert_in.input, convert_out, convert_in.account(), ctx);
   }
   return kExitUsage;
 }

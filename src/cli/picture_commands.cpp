@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "capture/output_file.hpp"
 #include "engine/records.hpp"
 #include "render/html_report.hpp"
 #include "render/ladder.hpp"
@@ -16,11 +17,9 @@ namespace tcplens {
 namespace {
 
 bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "tcplens: {}: cannot write\n", path);
+  std::string error;
+  if (!write_whole_file(path, text, error)) {
+    fmt::print(stderr, "tcplens: {}: {}\n", path, error);
     return false;
   }
   return true;
@@ -48,7 +47,9 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
     return true;
   };
   RunResult result = run_pipeline(o.input, analyzer, sink, ctx);
-  if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
+  if (result.account.frames_read == 0 && result.exit_status != kExitOk) {
+    return end_unread(result, o.account);
+  }
   auto it = series.series().find(o.stream);
   if (it == series.series().end()) {
     fmt::print(stderr, "tcplens: graph: no stream {} in the input\n", o.stream);
@@ -82,8 +83,7 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
     return kExitUnreadable;
   }
   if (!write_text(o.out_path, render_graph(cs, g))) return kExitUnreadable;
-  if (!o.quiet) fmt::print(stderr, "{}\n", account_line(result.account));
-  return result.exit_status;
+  return end_account(result, o.account);
 }
 
 int run_report(const ReportOptions& o, const RunContext& ctx) {
@@ -129,7 +129,9 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
     result = run_pipeline(o.input, analyzer, first, ctx);
     for (auto& r : story.finish()) emit(std::move(r));
   }
-  if (result.account.frames_read == 0 && result.exit_status != kExitOk) return result.exit_status;
+  if (result.account.frames_read == 0 && result.exit_status != kExitOk) {
+    return end_unread(result, o.account);
+  }
   trim();
   std::vector<ConnectionRecord>& records = kept;
   // The stories told in detail: the first `top` in report order, one for a group of identical
@@ -159,7 +161,9 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
     };
     RunContext quiet = ctx;
     quiet.quiet = true;
-    run_pipeline(o.input, again, second, quiet);
+    InputOptions input = o.input;
+    input.write_file.clear();  // -w was written by the first pass
+    run_pipeline(input, again, second, quiet);
     series = std::move(collector.series());
     for (auto& [s, w] : writers) w.finish(ladders[s]);
   } else {
@@ -184,8 +188,7 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   in.lang = o.lang;
   in.account = account_line(result.account);
   if (!write_text(o.out_path, render_report(in))) return kExitUnreadable;
-  if (!o.quiet) fmt::print(stderr, "{}\n", account_line(result.account));
-  return result.exit_status;
+  return end_account(result, o.account);
 }
 
 }  // namespace tcplens

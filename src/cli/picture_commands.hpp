@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/run_end.hpp"
 #include "engine/pipeline.hpp"
 #include "render/svg_graph.hpp"
 #include "story/narrative.hpp"
@@ -16,7 +17,7 @@ struct GraphCommandOptions {
   GraphKind kind = GraphKind::time_sequence;
   std::optional<std::string> from;  // "client" or "server": whose data; default the busier side
   std::string out_path;
-  bool quiet = false;
+  AccountOptions account;
 };
 
 struct ReportOptions {
@@ -24,7 +25,7 @@ struct ReportOptions {
   std::string out_path;
   std::size_t top = 20;
   Language lang = Language::en;
-  bool quiet = false;
+  AccountOptions account;
 };
 
 int run_graph(const GraphCommandOptions& options, const RunContext& ctx);

@@ -24,7 +24,7 @@ int run_print(const SegmentViewOptions& options, const RunContext& context) {
     return !out.closed();
   };
   RunResult result = run_pipeline(options.input, analyzer, sink, ctx);
-  return finish_run(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 int run_ladder(const SegmentViewOptions& options, const RunContext& ctx) {
@@ -41,7 +41,7 @@ int run_ladder(const SegmentViewOptions& options, const RunContext& ctx) {
     return kExitUsage;
   }
   ladder.finish(out.raw());
-  return finish_run(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 }  // namespace tcplens

@@ -11,7 +11,7 @@ namespace tcplens {
 struct SegmentViewOptions {
   InputOptions input;
   std::optional<std::uint32_t> stream;
-  bool quiet = false;
+  AccountOptions account;
   bool colour = false;
 };
 

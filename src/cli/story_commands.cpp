@@ -22,13 +22,6 @@ bool nothing_read(const RunResult& result) {
          (result.exit_status == kExitUnreadable && result.account.frames_read == 0);
 }
 
-int finish(OutputBuffer& out, const RunResult& result, bool quiet) {
-  out.flush();
-  if (out.closed()) return out.failed() ? kExitUnreadable : kExitOk;
-  if (!quiet) fmt::print(stderr, "{}\n", account_line(result.account));
-  return result.exit_status;
-}
-
 }  // namespace
 
 int run_summary(const SummaryOptions& options, const RunContext& ctx) {
@@ -100,8 +93,7 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   } else {
     result = stream_records(options.input, ctx, emit, on_end);
   }
-  if (nothing_read(result)) return result.exit_status;
-  if (options.json) append_account_json(out.raw(), result.account);
+  if (nothing_read(result)) return end_unread(result, options.account);
   if (!live && !options.json) {
     append_summary_table(out.raw(), {});
     std::stable_partition(rows.begin(), rows.end(), [](const auto& r) { return r.first; });
@@ -110,7 +102,7 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
       out.maybe_flush();
     }
   }
-  return finish(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 int run_explain(const ExplainOptions& options, const RunContext& ctx) {
@@ -136,13 +128,13 @@ int run_explain(const ExplainOptions& options, const RunContext& ctx) {
       live ? stream_records(
                  options.input, ctx, [](ConnectionRecord&&) {}, tell)
            : stream_records(options.input, ctx, [&](ConnectionRecord&& r) { tell(r); });
-  if (nothing_read(result)) return result.exit_status;
+  if (nothing_read(result)) return end_unread(result, options.account);
   if (options.stream && told == 0) {
     fmt::print(stderr, "tcplens: explain: no stream {} in the input ({} streams)\n",
                *options.stream, streams);
     return kExitUsage;
   }
-  return finish(out, result, options.quiet);
+  return finish_run(out, result, options.account);
 }
 
 }  // namespace tcplens

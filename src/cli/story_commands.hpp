@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "cli/run_end.hpp"
 #include "engine/pipeline.hpp"
 #include "story/narrative.hpp"
 
@@ -11,7 +12,7 @@ namespace tcplens {
 struct SummaryOptions {
   InputOptions input;
   bool json = false;
-  bool quiet = false;
+  AccountOptions account;
   unsigned threads = 1;  // shards of the connections (cli/sharded_records.hpp); live: 1
 };
 
@@ -19,7 +20,7 @@ struct ExplainOptions {
   InputOptions input;
   std::optional<std::uint32_t> stream;
   Language lang = Language::en;
-  bool quiet = false;
+  AccountOptions account;
 };
 
 int run_summary(const SummaryOptions& options, const RunContext& ctx);

@@ -13,6 +13,8 @@
 
 #include "capture/bpf_filter.hpp"
 #include "capture/capture_file.hpp"
+#include "capture/capture_folder.hpp"
+#include "capture/pcap_writer.hpp"
 #include "render/json.hpp"
 
 namespace tcplens {
@@ -41,21 +43,99 @@ std::unique_ptr<FrameSource> read_once(int fd, const std::string& name, const Te
   return TcpdumpText::parse(name, all, text, error);
 }
 
+// The inputs with each folder replaced by its capture files (capture/capture_folder.hpp); what
+// a folder holds besides captures is named in a note, and a folder with none is an input that
+// failed.
+template <class Failed>
+std::vector<std::string> input_paths(const std::vector<std::string>& files, const RunContext& ctx,
+                                     Failed&& failed) {
+  std::vector<std::string> out;
+  for (const std::string& path : files) {
+    struct stat st {};
+    if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      out.push_back(path);
+      continue;
+    }
+    FolderListing listing;
+    std::string error;
+    if (!list_capture_folder(path, listing, error)) {
+      failed(path, error);
+      continue;
+    }
+    if (!listing.skipped.empty() && ctx.on_note) {
+      std::string names;
+      for (std::size_t i = 0; i < listing.skipped.size() && i < 3; ++i) {
+        names += (i > 0 ? ", " : "") + listing.skipped[i];
+      }
+      if (listing.skipped.size() > 3) names += ", …";
+      ctx.on_note({path,
+                   fmt::format("{} not a capture, left out: {}",
+                               listing.skipped.size() == 1
+                                   ? std::string("1 file")
+                                   : fmt::format("{} files", listing.skipped.size()),
+                               names),
+                   -1});
+    }
+    if (listing.captures.empty()) failed(path, "no capture files in the folder");
+    out.insert(out.end(), listing.captures.begin(), listing.captures.end());
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> expand_folders(const std::vector<std::string>& files) {
+  return input_paths(files, RunContext{}, [](const std::string&, const std::string&) {});
+}
+
+std::string output_clash(const InputOptions& in, const std::vector<std::string>& outputs) {
+  struct Id {
+    dev_t dev;
+    ino_t ino;
+    std::string name;
+  };
+  std::vector<Id> inputs;
+  for (const std::string& path : expand_folders(in.files)) {
+    struct stat st {};
+    const int rc = path == "-" ? fstat(STDIN_FILENO, &st) : stat(path.c_str(), &st);
+    if (rc == 0) inputs.push_back({st.st_dev, st.st_ino, path});
+  }
+  std::vector<Id> seen;
+  for (const std::string& out : outputs) {
+    if (out.empty() || out == "-") continue;
+    struct stat st {};
+    if (stat(out.c_str(), &st) != 0) continue;  // a new file: no input can be it
+    for (const Id& i : inputs) {
+      if (i.dev == st.st_dev && i.ino == st.st_ino) {
+        return i.name == out
+                   ? fmt::format("{}: is an input too; an output must not overwrite it", out)
+                   : fmt::format("{}: is the input {} too; an output must not overwrite it", out,
+                                 i.name);
+      }
+    }
+    for (const Id& o : seen) {
+      if (o.dev == st.st_dev && o.ino == st.st_ino) {
+        return fmt::format("{}: is also the output {}", out, o.name);
+      }
+    }
+    seen.push_back({st.st_dev, st.st_ino, out});
+  }
+  return {};
+}
 
 std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptions& text,
                                         std::string& error) {
   struct stat st {};
   const bool regular = path != "-" && stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
   if (regular) {
-    std::uint8_t head[4] = {};
+    std::uint8_t head[kMagicBytes] = {};
     std::size_t n = 0;
     if (FILE* f = std::fopen(path.c_str(), "rb")) {
       n = std::fread(head, 1, sizeof head, f);
       std::fclose(f);
     }
     // Text: anything readable that does not start like a capture (errors are CaptureFile's).
-    if (n == sizeof head && !looks_like_capture(head, n)) {
+    if (n >= 4 && !looks_like_capture(head, n)) {
       return TcpdumpText::open(path, text, error);
     }
   }
@@ -155,7 +235,6 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     LiveOptions options;
     options.interface = in.interface;
     options.filter = in.filter;
-    options.save_path = in.write_file;
     auto src = LiveCapture::open(options, error);
     if (!src) {
       report_error(ctx, result.account, {in.interface, error, -1});
@@ -165,11 +244,14 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     live = src.get();
     sources.push_back(std::move(src));
   }
-  for (const auto& path : in.files) {
+  auto open_failed = [&](const std::string& path, const std::string& why) {
+    report_error(ctx, result.account, {path, why, -1});
+    any_open_failed = true;
+  };
+  for (const auto& path : input_paths(in.files, ctx, open_failed)) {
     auto src = open_input(path, in.text, error);
     if (!src) {
-      report_error(ctx, result.account, {path, error, -1});
-      any_open_failed = true;
+      open_failed(path, error);
       continue;
     }
     sources.push_back(std::move(src));
@@ -187,6 +269,16 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   if (sources.empty()) {
     result.exit_status = kExitUnreadable;
     return result;
+  }
+  // -w: every frame read (after the filter, up to the count), TCP or not, as tcpdump -w writes.
+  std::optional<PcapWriter> saved;
+  if (!in.write_file.empty()) {
+    saved.emplace();
+    if (!saved->open(in.write_file, error)) {
+      if (ctx.on_error) ctx.on_error({in.write_file, "cannot write: " + error, -1});
+      result.exit_status = kExitUnreadable;
+      return result;
+    }
   }
   if (ctx.live_source != nullptr && live != nullptr) ctx.live_source->store(live);
   if (live != nullptr && ctx.on_quiet) live->on_quiet(ctx.on_quiet);
@@ -217,6 +309,7 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     raw.first_ts_ns = first_ts;
     raw.previous_ts_ns = previous_ts;
     previous_ts = raw.ts_ns;
+    if (saved && !saved->write(raw) && saved->failed()) break;
     SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
     if (why != SkipReason::none) {
       ++acct.skipped[static_cast<std::size_t>(why)];
@@ -242,6 +335,20 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     result.exit_status = kExitDamaged;
   }
   if (result.exit_status == kExitOk && any_open_failed) result.exit_status = kExitUnreadable;
+  if (saved) {
+    // Given its name only when whole: a failed write leaves what was there before.
+    if (!saved->commit()) {
+      if (ctx.on_error) ctx.on_error({saved->path(), "cannot write: " + saved->error(), -1});
+      result.exit_status = kExitUnreadable;
+    } else if (saved->left_out() != 0) {
+      if (ctx.on_note) {
+        ctx.on_note({saved->path(),
+                     fmt::format("{} frames of another link type left out (pcap holds one)",
+                                 saved->left_out()),
+                     -1});
+      }
+    }
+  }
   return result;
 }
 

@@ -19,12 +19,14 @@
 namespace tcplens {
 
 struct InputOptions {
-  std::vector<std::string> files;
-  std::string interface;    // live capture when not empty
-  std::int64_t count = -1;  // stop after this many frames (-1: no limit)
-  std::string write_file;   // save captured frames (live) as pcap
-  std::string filter;       // BPF expression
-  TextOptions text;         // for tcpdump text inputs
+  std::vector<std::string> files;  // capture files, tcpdump text, folders of captures; "-": stdin
+  std::string interface;           // live capture when not empty
+  std::int64_t count = -1;         // stop after this many frames (-1: no limit)
+  // Every frame read (after the filter, live or from files, TCP or not) saved as pcap; written
+  // under a temporary name and renamed when complete (capture/output_file.hpp).
+  std::string write_file;
+  std::string filter;  // BPF expression
+  TextOptions text;    // for tcpdump text inputs
   // Connection records (summary, explain, report): a connection with no frame for this long
   // (capture time) is reported and its state released; 0 keeps every connection to the end.
   std::int64_t idle_timeout_ns = 1800 * std::int64_t{1'000'000'000};
@@ -81,8 +83,12 @@ struct RunContext {
   // Live capture: called when 0.1 s passes with nothing captured (LiveCapture::on_quiet).
   std::function<void()> on_quiet;
   // Told each input error as it happens (the engine prints nothing); the same errors are in
-  // the run's ReadAccount::errors at the end.
+  // the run's ReadAccount::errors at the end. A -w output that cannot be written is told here
+  // too (not an input's error: not in the account).
   std::function<void(const InputError&)> on_error;
+  // Told what a run leaves out without an error, as it happens: the files of an input folder
+  // that are not captures, frames of a link type other than the -w file's.
+  std::function<void(const InputError&)> on_note;
 };
 
 // Output of a live capture reaches its reader within about a tenth of a second, however quiet
@@ -106,6 +112,16 @@ class LiveFlush {
   OutputBuffer* out_;
   std::int64_t last_ns_ = 0;
 };
+
+// The inputs with each folder replaced by its capture files, in natural order of their names
+// (capture/capture_folder.hpp); other paths as they are.
+std::vector<std::string> expand_folders(const std::vector<std::string>& files);
+
+// An output that is one of the inputs (the same file, also through a link or as a capture in an
+// input folder, or stdin), or two outputs that are one file: the message saying so
+// ("x.pcap: is an input too; …"), or "" when none is. For the command line to call before
+// anything is opened for writing.
+std::string output_clash(const InputOptions& in, const std::vector<std::string>& outputs);
 
 // Opens a path (or "-"): a capture file, or tcpdump text when it does not start like one.
 std::unique_ptr<FrameSource> open_input(const std::string& path, const TextOptions& text,

@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "capture/capture_file.hpp"
+#include "capture/capture_folder.hpp"
 #include "capture/merged_source.hpp"
 #include "decode/decode.hpp"
 #include "support/packet_builder.hpp"
@@ -365,6 +367,56 @@ TEST(MergedSource, MergesByTimestampKeepingInputOrderOnTies) {
     ports.push_back(s.src_port);
   }
   EXPECT_EQ(ports, (std::vector<std::uint16_t>{1, 2, 3, 5, 6}));
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+TEST(NaturalOrder, NumbersInNamesCompareAsNumbers) {
+  std::vector<std::string> names{"cap.pcap10",
+                                 "cap.pcap",
+                                 "cap.pcap2",
+                                 "cap.pcap1",
+                                 "cap-20260101T1300.pcap.gz",
+                                 "cap-20260101T1200.pcap.gz",
+                                 "cap.pcap02",
+                                 "b9",
+                                 "b10",
+                                 "a"};
+  std::sort(names.begin(), names.end(), natural_less);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b9", "b10", "cap-20260101T1200.pcap.gz",
+                                             "cap-20260101T1300.pcap.gz", "cap.pcap", "cap.pcap1",
+                                             "cap.pcap2", "cap.pcap02", "cap.pcap10"}));
+}
+
+TEST(NaturalOrder, IsAStrictTotalOrder) {
+  const std::vector<std::string> names{"x1", "x01", "x001", "x1a", "x1b", "x", "x10", "y", "", "1"};
+  for (const auto& a : names) {
+    EXPECT_FALSE(natural_less(a, a)) << a;
+    for (const auto& b : names) {
+      if (a != b) {
+        EXPECT_NE(natural_less(a, b), natural_less(b, a)) << a << " " << b;
+      }
+    }
+  }
+}
+
+TEST(Compression, RecognisedByMagicNumbers) {
+  auto of = [](std::initializer_list<std::uint8_t> bytes) {
+    std::vector<std::uint8_t> v(bytes);
+    return compression_of(v.data(), v.size());
+  };
+  EXPECT_EQ(of({0x1f, 0x8b, 8, 0}), Compression::gzip);
+  EXPECT_EQ(of({0x28, 0xb5, 0x2f, 0xfd, 0x24}), Compression::zstd);
+  EXPECT_EQ(of({0x04, 0x22, 0x4d, 0x18, 0x64}), Compression::lz4);
+  EXPECT_EQ(of({0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00}), Compression::xz);
+  EXPECT_EQ(of({'B', 'Z', 'h', '9'}), Compression::bzip2);
+  EXPECT_EQ(of({'B', 'Z', 'h', 'x'}), Compression::none);
+  EXPECT_EQ(of({0xd4, 0xc3, 0xb2, 0xa1}), Compression::none);  // a pcap
+  EXPECT_EQ(of({0x28, 0xb5}), Compression::none);              // too short to tell
 }
 
 }  // namespace

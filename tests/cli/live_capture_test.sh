@@ -64,7 +64,8 @@ wait $cap
 head -1 "$dir/int.tsv" | grep -q "^frame.number" || { echo "no header after Ctrl-C"; exit 1; }
 grep -q "interrupted" "$dir/int.err" || { echo "no account after Ctrl-C:"; cat "$dir/int.err"; exit 1; }
 # Live summary: a connection is reported as soon as it ends, the rest on Ctrl-C.
-ip netns exec "$ns" "$tcplens" summary --json -i lo tcp port 7778 >"$dir/sum.jsonl" 2>"$dir/sum.err" &
+ip netns exec "$ns" "$tcplens" summary --json --account json -i lo tcp port 7778 >"$dir/sum.jsonl" \
+  2>"$dir/sum.err" &
 cap=$!
 sleep 1
 ip netns exec "$ns" python3 - "$dir/sum.jsonl" <<'PY'
@@ -87,11 +88,12 @@ time.sleep(0.5)   # b stays open: reported on Ctrl-C
 PY
 kill -INT $cap
 wait $cap
-python3 - "$dir/sum.jsonl" <<'PY'
+python3 - "$dir/sum.jsonl" "$dir/sum.err" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-# The last line is the frame account: Ctrl-C and libpcap's kernel counters are in it.
-acct = recs.pop()["account"]
+# The frame account, on stderr (--account json): Ctrl-C and libpcap's kernel counters are in it.
+acct = json.loads(open(sys.argv[2]).read().splitlines()[-1])["account"]
+assert all("account" not in r for r in recs), "an account among the records"
 assert acct["interrupted"] is True, acct
 assert acct["frames_read"] == acct["tcp_analysed"] + acct["skipped"] > 0, acct
 assert acct["kernel"]["received"] >= acct["frames_read"] and acct["kernel"]["dropped"] == 0, acct
