@@ -211,6 +211,9 @@ int main(int argc, char** argv) {
   summary_in.add_to(summary_cmd);
   summary_in.add_idle_timeout(summary_cmd);
   summary_cmd->add_flag("--json", summary_json, "JSON Lines, one object per connection");
+  std::string summary_colour = "auto";
+  summary_cmd->add_option("--color", summary_colour, "Colour the verdicts (auto: on a terminal)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   unsigned summary_threads = 0;  // not given: analyser_threads decides
   summary_cmd
       ->add_option("--threads", summary_threads,
@@ -299,6 +302,7 @@ int main(int argc, char** argv) {
   RunContext ctx;
   ctx.stop = &g_stop;
   ctx.live_source = &g_live;
+  ctx.on_progress = progress_line(stderr);
   ctx.on_error = print_input_error;
   // Notes (what a folder held besides captures) are for the terminal, and -q silences them.
   ctx.on_note = [&ctx](const InputError& note) {
@@ -327,6 +331,7 @@ int main(int argc, char** argv) {
     options.json = summary_json;
     options.account = summary_in.account();
     ctx.quiet = summary_in.quiet;
+    options.colour = use_colour(summary_colour);
     options.threads = analyser_threads(summary_threads, options.input);
     return run_summary(options, ctx);
   }

@@ -30,18 +30,26 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   const bool live = !options.input.interface.empty();
   std::function<void(const ConnectionRecord&)> on_end;
   std::function<void(ConnectionRecord &&)> emit;
-  // The table sorts the troubled first: it keeps each row's text, not the records.
+  // The table sorts the troubled first and sizes its columns to all rows: it keeps each row's
+  // cells, not the records. Live, rows go out as connections end: the columns start at widths
+  // that fit IPv4 endpoints and widen (from that row on) when a wider row comes.
   std::vector<std::pair<bool, std::string>> rows;
+  SummaryWidths live_widths = summary_widths();
+  bool any_troubled = false;
   auto print = [&](const ConnectionRecord& r) {
     if (options.json) {
       append_summary_json(out.raw(), r);
       out.put('\n');
     } else {
-      append_summary_rows(out.raw(), {r});
+      std::string cells;
+      append_summary_cells(cells, r);
+      widen_summary(live_widths, cells);
+      append_summary_row(out.raw(), cells, live_widths, options.colour);
+      any_troubled = any_troubled || troubled(r.diagnosis.verdict);
     }
   };
   if (live) {
-    if (!options.json) append_summary_table(out.raw(), {});  // the header
+    if (!options.json) append_summary_header(out.raw(), live_widths);
     out.flush();
     on_end = [&](const ConnectionRecord& r) {
       print(r);
@@ -56,14 +64,14 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   } else {
     emit = [&](ConnectionRecord&& r) {
       std::string row;
-      append_summary_rows(row, {r});
+      append_summary_cells(row, r);
       rows.emplace_back(troubled(r.diagnosis.verdict), std::move(row));
     };
   }
   RunResult result;
   if (!live && options.threads > 1) {
     // Each shard renders its records as `print` does; the stream field is the number after
-    // `{"stream":` (JSON) or the right-aligned column after the flag (table).
+    // `{"stream":` (JSON) or the cell after the flag (table).
     auto render = [json = options.json](const ConnectionRecord& r, std::string& text,
                                         StreamField& field) {
       const std::size_t begin = text.size();
@@ -74,11 +82,10 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
         field.end = text.find(',', begin + field.begin) - begin;
         field.width = 0;
       } else {
-        append_summary_rows(text, {r});
+        append_summary_cells(text, r);
         field.begin = 2;
-        field.end = text.find_first_not_of(' ', begin + 2);
-        field.end = text.find(' ', field.end) - begin;
-        field.width = 6;
+        field.end = text.find('\t', begin + 2) - begin;
+        field.width = 0;
       }
       return troubled(r.diagnosis.verdict);
     };
@@ -95,13 +102,13 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
   }
   if (nothing_read(result)) return end_unread(result, options.account);
   if (!live && !options.json) {
-    append_summary_table(out.raw(), {});
     std::stable_partition(rows.begin(), rows.end(), [](const auto& r) { return r.first; });
-    for (const auto& [bad, row] : rows) {
-      out.append(row);
-      out.maybe_flush();
-    }
+    std::vector<std::string> cells;
+    cells.reserve(rows.size());
+    for (auto& [bad, row] : rows) cells.push_back(std::move(row));
+    append_summary_table(out.raw(), cells, options.colour);
   }
+  if (live && !options.json && any_troubled) append_summary_legend(out.raw());
   return finish_run(out, result, options.account);
 }
 
@@ -123,6 +130,15 @@ int run_explain(const ExplainOptions& options, const RunContext& ctx) {
     }
     if (r.state == ConnectionState::refused) refused.push_back(r);
   };
+  // A filter renumbers the connections (tshark's capture filter does too): say so, once.
+  const std::string numbering =
+      options.input.filter.empty()
+          ? std::string()
+          : fmt::format("stream numbers count the connections in the frames that match '{}'",
+                        options.input.filter);
+  if (options.stream && !numbering.empty() && !options.account.quiet) {
+    fmt::print(stderr, "tcplens: explain: {}\n", numbering);
+  }
   const bool live = !options.input.interface.empty();
   RunResult result =
       live ? stream_records(
@@ -130,8 +146,8 @@ int run_explain(const ExplainOptions& options, const RunContext& ctx) {
            : stream_records(options.input, ctx, [&](ConnectionRecord&& r) { tell(r); });
   if (nothing_read(result)) return end_unread(result, options.account);
   if (options.stream && told == 0) {
-    fmt::print(stderr, "tcplens: explain: no stream {} in the input ({} streams)\n",
-               *options.stream, streams);
+    fmt::print(stderr, "tcplens: explain: no stream {} in the input ({} streams{}{})\n",
+               *options.stream, streams, numbering.empty() ? "" : "; ", numbering);
     return kExitUsage;
   }
   return finish_run(out, result, options.account);

@@ -14,6 +14,7 @@ struct SummaryOptions {
   bool json = false;
   AccountOptions account;
   unsigned threads = 1;  // shards of the connections (cli/sharded_records.hpp); live: 1
+  bool colour = false;   // the troubled rows' verdicts in red (a terminal)
 };
 
 struct ExplainOptions {

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <thread>
@@ -80,6 +79,32 @@ std::vector<std::string> input_paths(const std::vector<std::string>& files, cons
     out.insert(out.end(), listing.captures.begin(), listing.captures.end());
   }
   return out;
+}
+
+constexpr std::uint64_t kPcapRecordHeader = 16;
+
+// The inputs' bytes, when every input is an uncompressed pcap or pcapng file (a pipe's size is
+// unknown, and a compressed file's is not that of what is read).
+std::uint64_t known_size(const InputOptions& in) {
+  if (!in.interface.empty()) return 0;
+  std::uint64_t total = 0;
+  for (const std::string& path : in.files) {
+    struct stat st {};
+    if (path == "-" || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    std::uint32_t magic = 0;
+    std::size_t n = 0;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      n = std::fread(&magic, 1, sizeof magic, f);
+      std::fclose(f);
+    }
+    bool plain = false;
+    for (std::uint32_t m : {0xa1b2c3d4u, 0xa1b23c4du, 0x0a0d0d0au}) {
+      plain = plain || magic == m || magic == __builtin_bswap32(m);
+    }
+    if (n != sizeof magic || !plain) return 0;
+    total += static_cast<std::uint64_t>(st.st_size);
+  }
+  return total;
 }
 
 }  // namespace
@@ -287,9 +312,9 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
   ReadAccount& acct = result.account;
   RawFrame raw;
   Segment segment;
-  const bool progress = !ctx.quiet && isatty(STDERR_FILENO) != 0;
-  const auto started = std::chrono::steady_clock::now();
-  bool progress_shown = false;
+  const bool progress = !ctx.quiet && ctx.on_progress;
+  Progress seen;
+  if (progress) seen.bytes_total = known_size(in);
   std::int64_t first_ts = 0;
   std::int64_t previous_ts = 0;
   for (;;) {
@@ -310,6 +335,11 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     raw.previous_ts_ns = previous_ts;
     previous_ts = raw.ts_ns;
     if (saved && !saved->write(raw) && saved->failed()) break;
+    seen.bytes_read += raw.bytes.size() + kPcapRecordHeader;
+    if (progress && (acct.frames_read & 0xfff) == 0) {
+      seen.frames_read = acct.frames_read;
+      ctx.on_progress(seen);
+    }
     SkipReason why = decode_frame(raw.link_type, raw.bytes, raw.wire_len, segment);
     if (why != SkipReason::none) {
       ++acct.skipped[static_cast<std::size_t>(why)];
@@ -317,15 +347,12 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
     }
     ++acct.tcp_analysed;
     if (!sink(acct.frames_read, raw, segment)) break;
-    if (progress && (acct.frames_read & 0xffff) == 0) {
-      auto elapsed = std::chrono::steady_clock::now() - started;
-      if (elapsed > std::chrono::seconds(1)) {
-        fmt::print(stderr, "\r{} frames read, {} TCP", acct.frames_read, acct.tcp_analysed);
-        progress_shown = true;
-      }
-    }
   }
-  if (progress_shown) fmt::print(stderr, "\r\033[K");
+  if (progress) {
+    seen.frames_read = acct.frames_read;
+    seen.done = true;
+    ctx.on_progress(seen);
+  }
   if (ctx.live_source != nullptr) ctx.live_source->store(nullptr);
   if (live != nullptr) {
     acct.have_live_stats = live->stats(acct.live_received, acct.live_dropped);

@@ -75,6 +75,14 @@ inline constexpr int kExitUnreadable = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDamaged = 3;
 
+// How far a run has read, for a progress display (the engine draws nothing itself).
+struct Progress {
+  std::uint64_t frames_read = 0;
+  std::uint64_t bytes_read = 0;   // the frames' captured bytes and their pcap record headers
+  std::uint64_t bytes_total = 0;  // the inputs' sizes; 0 when unknown (a pipe, compressed)
+  bool done = false;              // the last call: the run has ended
+};
+
 struct RunContext {
   bool quiet = false;
   std::atomic<bool>* stop = nullptr;  // set from a signal handler
@@ -82,6 +90,9 @@ struct RunContext {
   std::atomic<LiveCapture*>* live_source = nullptr;
   // Live capture: called when 0.1 s passes with nothing captured (LiveCapture::on_quiet).
   std::function<void()> on_quiet;
+  // Unless quiet: called every 4096 frames read, and once with `done` at the end (the command
+  // line draws its progress line with it).
+  std::function<void(const Progress&)> on_progress;
   // Told each input error as it happens (the engine prints nothing); the same errors are in
   // the run's ReadAccount::errors at the end. A -w output that cannot be written is told here
   // too (not an input's error: not in the account).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "render/json.hpp"
 
@@ -47,12 +48,24 @@ void optional_seconds(JsonBuilder& j, const std::optional<std::int64_t>& ns) {
   }
 }
 
+}  // namespace
+
 std::string human_bytes(std::uint64_t b) {
-  if (b < 10'000) return fmt::format("{}", b);
-  if (b < 10'000'000) return fmt::format("{:.1f}k", static_cast<double>(b) / 1e3);
-  if (b < 10'000'000'000) return fmt::format("{:.1f}M", static_cast<double>(b) / 1e6);
-  return fmt::format("{:.1f}G", static_cast<double>(b) / 1e9);
+  // As `ls -h` shows sizes, in powers of 1000: 999, 4.2k, 42k, 420k, 4.2M; the unit chosen by the
+  // rounded value, so 999 960 is 1.0M, not 1000k.
+  if (b < 1000) return fmt::format("{}", b);
+  static constexpr const char* kUnits[] = {"k", "M", "G", "T", "P", "E"};
+  double v = static_cast<double>(b);
+  for (const char* unit : kUnits) {
+    v /= 1000;
+    const bool one_decimal = v < 9.95;
+    if (one_decimal) return fmt::format("{:.1f}{}", v, unit);
+    if (v < 999.5 || unit == kUnits[5]) return fmt::format("{:.0f}{}", v, unit);
+  }
+  return {};
 }
+
+namespace {
 
 std::string human_seconds(std::int64_t ns) {
   double s = static_cast<double>(ns) / 1e9;
@@ -260,32 +273,121 @@ void append_summary_json(std::string& out, const ConnectionRecord& r) {
 }
 
 namespace {
-constexpr const char* kRowFormat =
-    "{} {:>6}  {:<26} {:<26} {:<11} {:>9} {:>8} {:>8} {:>5} {:>8}  {}\n";
 
-void append_row(std::string& out, const ConnectionRecord& r) {
-  fmt::format_to(std::back_inserter(out), fmt::runtime(kRowFormat),
-                 troubled(r.diagnosis.verdict) ? '!' : ' ', r.stream,
+// The table's columns: header, right-aligned, the least width, the gap before the next column.
+struct Column {
+  std::string_view name;
+  bool right;
+  std::size_t min_width;
+  std::string_view gap;
+};
+constexpr std::array<Column, kSummaryColumns> kColumns{{
+    {"", false, 1, " "},
+    {"stream", true, 6, "  "},
+    {"client", false, 21, " "},  // an IPv4 endpoint, 255.255.255.255:65535
+    {"server", false, 21, " "},
+    {"state", false, 11, " "},
+    {"duration", true, 8, " "},
+    {"c>s", true, 6, " "},
+    {"s>c", true, 6, " "},
+    {"retx", true, 4, " "},
+    {"rtt", true, 7, "  "},
+    {"verdict", false, 0, ""},
+}};
+
+// The cells of one line of tab-separated cells.
+std::array<std::string_view, kSummaryColumns> split_cells(std::string_view line) {
+  std::array<std::string_view, kSummaryColumns> cells{};
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  for (std::size_t i = 0; i < kSummaryColumns; ++i) {
+    std::size_t tab = i + 1 < kSummaryColumns ? line.find('\t') : std::string_view::npos;
+    cells[i] = line.substr(0, tab);
+    line = tab == std::string_view::npos ? std::string_view{} : line.substr(tab + 1);
+  }
+  return cells;
+}
+
+// Columns hold ASCII but for the endpoints' addresses, which are ASCII too: bytes are columns.
+void append_cells(std::string& out, const std::array<std::string_view, kSummaryColumns>& cells,
+                  const SummaryWidths& widths, bool colour) {
+  for (std::size_t i = 0; i < kSummaryColumns; ++i) {
+    const Column& c = kColumns[i];
+    const std::size_t pad = widths[i] > cells[i].size() ? widths[i] - cells[i].size() : 0;
+    const bool last = i + 1 == kSummaryColumns;
+    if (c.right) out.append(pad, ' ');
+    const bool paint = colour && last && !cells[0].empty() && cells[0][0] == '!';
+    if (paint) out += "\033[31m";
+    out += cells[i];
+    if (paint) out += "\033[0m";
+    if (!c.right && !last) out.append(pad, ' ');
+    out += c.gap;
+  }
+  out += '\n';
+}
+
+}  // namespace
+
+void append_summary_cells(std::string& out, const ConnectionRecord& r) {
+  fmt::format_to(std::back_inserter(out), "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                 troubled(r.diagnosis.verdict) ? "!" : " ", r.stream,
                  endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint),
                  to_string(r.state), human_seconds(r.end_ns - r.start_ns),
                  human_bytes(r.client().bytes), human_bytes(r.server().bytes), r.retransmissions,
                  r.path_rtt_ns() ? human_seconds(*r.path_rtt_ns()) : std::string("-"),
                  to_string(r.diagnosis.verdict));
 }
-}  // namespace
 
-void append_summary_rows(std::string& out, const std::vector<ConnectionRecord>& records) {
-  for (const auto& r : records) append_row(out, r);
+SummaryWidths summary_widths() {
+  SummaryWidths w{};
+  for (std::size_t i = 0; i < kSummaryColumns; ++i) {
+    w[i] = std::max(kColumns[i].min_width, kColumns[i].name.size());
+  }
+  return w;
 }
 
-void append_summary_table(std::string& out, const std::vector<ConnectionRecord>& records) {
+void widen_summary(SummaryWidths& widths, std::string_view cells_line) {
+  auto cells = split_cells(cells_line);
+  for (std::size_t i = 0; i < kSummaryColumns; ++i) {
+    widths[i] = std::max(widths[i], cells[i].size());
+  }
+}
+
+void append_summary_header(std::string& out, const SummaryWidths& widths) {
+  std::array<std::string_view, kSummaryColumns> names{};
+  for (std::size_t i = 0; i < kSummaryColumns; ++i) names[i] = kColumns[i].name;
+  append_cells(out, names, widths, false);
+}
+
+void append_summary_row(std::string& out, std::string_view cells_line, const SummaryWidths& widths,
+                        bool colour) {
+  append_cells(out, split_cells(cells_line), widths, colour);
+}
+
+void append_summary_legend(std::string& out) {
+  out += "!: a troubled connection; its verdict says what went wrong (docs/diagnosis.md)\n";
+}
+
+void append_summary_table(std::string& out, const std::vector<std::string>& rows, bool colour) {
+  SummaryWidths widths = summary_widths();
+  for (const std::string& row : rows) widen_summary(widths, row);
+  append_summary_header(out, widths);
+  bool any_troubled = false;
+  for (const std::string& row : rows) {
+    append_summary_row(out, row, widths, colour);
+    any_troubled = any_troubled || row.starts_with('!');
+  }
+  if (any_troubled) append_summary_legend(out);
+}
+
+void append_summary_table(std::string& out, const std::vector<ConnectionRecord>& records,
+                          bool colour) {
   std::vector<const ConnectionRecord*> order;
   for (const auto& r : records) order.push_back(&r);
   std::stable_partition(order.begin(), order.end(),
                         [](const ConnectionRecord* r) { return troubled(r->diagnosis.verdict); });
-  fmt::format_to(std::back_inserter(out), fmt::runtime(kRowFormat), ' ', "stream", "client",
-                 "server", "state", "duration", "c>s", "s>c", "retx", "rtt", "verdict");
-  for (const ConnectionRecord* p : order) append_row(out, *p);
+  std::vector<std::string> rows(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) append_summary_cells(rows[i], *order[i]);
+  append_summary_table(out, rows, colour);
 }
 
 }  // namespace tcplens

@@ -484,6 +484,81 @@ assert numbers == sorted(numbers) and numbers[-1] <= acct["frames_read"], "rows 
 PY
 done
 
+# The terminal (issue 16, point 6): a pty made by script(1) stands for it.
+on_tty() { script -qec "$1" /dev/null | tr -d '\r'; }
+v6=$shared/real/ldap_vlan_v6.pcapng
+# The summary table sized to its columns: every row's cells start under their headers, IPv6
+# endpoints included; sizes in k/M/G; a legend for "!".
+for cap in "$v6" "$bulk" "$shared/real/espn_fail.pcapng"; do
+  "$tcplens" summary -q "$cap" >"$dir/table"
+  check "summary table columns line up ($(basename "$cap"))" python3 - "$dir/table" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+head, rows = lines[0], [l for l in lines[1:] if not l.startswith("!:")]
+names = ["client", "server", "state", "verdict"]
+starts = [head.index(n) for n in names]
+for r in rows:
+    for n, at in zip(names, starts):
+        assert r[at - 1] == " " and r[at] != " ", (n, r)
+    assert not r.endswith(" "), r
+assert len(rows) >= 1
+PY
+done
+"$tcplens" summary -q "$bulk" >"$dir/table"
+# bulkloss: the client sent 3 145 728 bytes of payload (3.1M, never 3145.7k).
+check "summary sizes in k/M/G" grep -Eq '^!  +0 .* 3\.1M +2 ' "$dir/table"
+check "summary: one legend line for !" test "$(grep -c '^!: a troubled connection' "$dir/table")" -eq 1
+"$tcplens" summary -q "$seed" >"$dir/table"
+if ! grep -q '^!' "$dir/table"; then
+  check "summary: no legend without a marked row" bash -c "! grep -q '^!:' '$dir/table'"
+fi
+# Colour: on a terminal (auto), never through a pipe or with NO_COLOR or --color never.
+esc=$'\033['
+on_tty "'$tcplens' print -q '$bulk'" >"$dir/tty"
+check "print colours verdicts on a terminal" grep -qF "[${esc}31mTCP Retransmission${esc}0m]" "$dir/tty"
+on_tty "NO_COLOR=1 '$tcplens' print -q '$bulk'" >"$dir/tty"
+check "print: NO_COLOR" bash -c "! grep -q \$'\\033' '$dir/tty'"
+on_tty "'$tcplens' print --color never -q '$bulk'" >"$dir/tty"
+check "print: --color never" bash -c "! grep -q \$'\\033' '$dir/tty'"
+"$tcplens" print --color always -q "$bulk" >"$dir/tty"
+check "print: --color always through a pipe" grep -qF "${esc}31m" "$dir/tty"
+"$tcplens" print -q "$bulk" >"$dir/tty"
+check "print: no colour through a pipe" bash -c "! grep -q \$'\\033' '$dir/tty'"
+on_tty "'$tcplens' summary -q '$bulk'" >"$dir/tty"
+check "summary colours a troubled verdict on a terminal" grep -qF "${esc}31mloss-limited${esc}0m" "$dir/tty"
+on_tty "'$tcplens' summary --color never -q '$bulk'" >"$dir/tty"
+check "summary: --color never" bash -c "! grep -q \$'\\033' '$dir/tty'"
+# The progress line: on a terminal's stderr once a run takes 0.25 s (here a pipe that pauses),
+# with frames/s and MB/s, cleared at the end; percent of the bytes when the size is known.
+python3 - "$dir" <<'PY'
+import struct, sys
+d = sys.argv[1]
+def frame(i):
+    tcp = struct.pack("!HHIIBBHHH", 1000 + i % 50, 80, i, 0, 0x50, 0x10, 100, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+    return struct.pack("<IIII", 1000 + i // 1000, (i % 1000) * 1000, 40, 40) + ip + tcp
+open(f"{d}/head.bin", "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 101))
+open(f"{d}/part.bin", "wb").write(b"".join(frame(i) for i in range(8192)))
+PY
+on_tty "(cat '$dir/head.bin' '$dir/part.bin'; sleep 0.6; cat '$dir/part.bin') | '$tcplens' summary - 2>&1 >/dev/null" >"$dir/tty"
+check "progress line after 0.25 s, with rates, then cleared" python3 - "$dir/tty" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+drawn = re.findall(r"tcplens: [0-9.]+k frames, [0-9.]+k? frames/s, [0-9.]+ MB/s\x1b\[K", text)
+assert drawn, repr(text)
+assert "\x1b[K" + "tcplens: 16384 frames read" in text, repr(text)  # cleared before the account
+PY
+(cat "$dir/head.bin" "$dir/part.bin"; sleep 0.6; cat "$dir/part.bin") | "$tcplens" summary - >/dev/null 2>"$dir/err"
+check "no progress line when stderr is not a terminal" bash -c "! grep -q \$'\\033' '$dir/err'"
+on_tty "(cat '$dir/head.bin' '$dir/part.bin'; sleep 0.6; cat '$dir/part.bin') | '$tcplens' summary -q - 2>&1 >/dev/null" >"$dir/tty"
+check "no progress line with --quiet" test ! -s "$dir/tty"
+# Stream numbers with a filter: explain says which numbering its --stream uses.
+"$tcplens" explain "$shared/real/espn_fail.pcapng" tcp port 80 --stream 0 >/dev/null 2>"$dir/err"
+check "explain --stream with a filter says its numbering" \
+  grep -q "^tcplens: explain: stream numbers count the connections in the frames that match 'tcp port 80'$" "$dir/err"
+"$tcplens" explain "$shared/real/espn_fail.pcapng" --stream 0 >/dev/null 2>"$dir/err"
+check "explain --stream without a filter: no such remark" bash -c "! grep -q 'stream numbers count' '$dir/err'"
+
 # Output into a closed pipe ends at once and quietly.
 "$tcplens" frames "$bulk" 2>"$dir/err" | head -1 >/dev/null; rc=${PIPESTATUS[0]}
 check "closed pipe: exit 0" test "$rc" -eq 0

@@ -5,10 +5,12 @@
 #include <regex>
 
 #include "analysis/tcp_analyzer.hpp"
+#include "cli/terminal.hpp"
 #include "decode/decode.hpp"
 #include "render/ladder.hpp"
 #include "render/print_writer.hpp"
 #include "render/segment_text.hpp"
+#include "render/summary_writer.hpp"
 #include "render/svg_graph.hpp"
 #include "render/tcpdump_line.hpp"
 #include "story/series.hpp"
@@ -234,6 +236,52 @@ TEST(Graph, TimeSequenceMergesABarStampedLongBeforeTheFirstFrame) {
   std::string svg = render_graph(cs, g);
   EXPECT_EQ(svg.find("2147483648"), std::string::npos);
   EXPECT_NE(svg.find("M0 "), std::string::npos) << "the early bar, in column 0";
+}
+
+}  // namespace
+}  // namespace tcplens
+
+namespace tcplens {
+namespace {
+
+TEST(SummaryTable, SizesInKMG) {
+  EXPECT_EQ(human_bytes(999), "999");
+  EXPECT_EQ(human_bytes(4'194'304), "4.2M");
+  EXPECT_EQ(human_bytes(42'000), "42k");
+  EXPECT_EQ(human_bytes(999'960), "1.0M");
+  EXPECT_EQ(human_bytes(1'300'000'000), "1.3G");
+}
+
+TEST(SummaryTable, ColumnsSizedToTheWidestCell) {
+  std::vector<std::string> rows = {
+      "!\t0\t[2a00:6020:ad0b:8381:fd70:e2f9:f031:9dc4]:49980\t[2a00::10]:389\treset\t1.0s\t2.7k\t"
+      "2.0k\t1\t34.2ms\treset\n",
+      " \t1\t10.0.0.1:1\t10.0.0.2:80\tclosed\t2.0s\t1\t2\t0\t-\thealthy\n"};
+  std::string out;
+  append_summary_table(out, rows, false);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < out.size();) {
+    std::size_t nl = out.find('\n', at);
+    lines.push_back(out.substr(at, nl - at));
+    at = nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 4u);  // header, two rows, the legend
+  const std::size_t server = lines[0].find("server");
+  EXPECT_EQ(lines[1].find("[2a00::10]"), server);
+  EXPECT_EQ(lines[2].find("10.0.0.2:80"), server);
+  EXPECT_EQ(lines[3].rfind("!: ", 0), 0u);
+}
+
+TEST(Progress, PercentRatesAndUnknownSize) {
+  Progress p{.frames_read = 1'500'000,
+             .bytes_read = 500'000'000,
+             .bytes_total = 1'000'000'000,
+             .done = false};
+  EXPECT_EQ(progress_text(p, 2.0), "tcplens: 50% of 1.0GB, 1.5M frames, 750k frames/s, 250.0 MB/s");
+  p.bytes_total = 0;
+  EXPECT_EQ(progress_text(p, 2.0), "tcplens: 1.5M frames, 750k frames/s, 250.0 MB/s");
+  p.bytes_total = 400'000'000;  // counted from the frames: never past 99 % before the end
+  EXPECT_EQ(progress_text(p, 2.0).substr(0, 13), "tcplens: 99% ");
 }
 
 }  // namespace

@@ -70,6 +70,8 @@ def main():
 
     # The table: stream, retx and rtt columns.
     for row in run(tcplens, "summary", "--quiet", capture).splitlines()[1:]:
+        if row.startswith("!:"):  # the legend line
+            continue
         cells = row[1:].split()
         s = int(cells[0])
         r = by_stream[s]
