@@ -47,9 +47,13 @@ def main():
     streams = [int(x) if x else None for x in per_frame]
     tshark_frames = Counter(s for s in streams if s is not None)
 
-    lines = run(tcplens, "summary", "--json", "--quiet", capture).splitlines()
-    records = [json.loads(x) for x in lines if x.startswith('{"stream"')]
-    account = json.loads(lines[-1])["account"]
+    # The records on stdout, the account on stderr (--account json).
+    done = subprocess.run([tcplens, "summary", "--json", "--account", "json", capture], check=True,
+                          capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    records = [json.loads(x) for x in lines]
+    check(all("stream" in r for r in records), "stdout holds records only")
+    account = json.loads(done.stderr.strip().splitlines()[-1])["account"]
     by_stream = {r["stream"]: r for r in records}
 
     check(len(by_stream) == len(records), "one record per stream")
