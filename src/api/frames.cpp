@@ -13,8 +13,14 @@
 
 #include "api/run.hpp"
 #include "render/frame_writer.hpp"
+#include "story/connection_record.hpp"
 
 namespace tcplens::api {
+
+// The public header spells the engine's analysis flags for users (Frame::analysis bit i is
+// flag i); the story's kFlagNames is the engine's own list: the two may not drift apart.
+static_assert(kAnalysisFlags == tcplens::kFlagNames,
+              "include/tcplens/frames.hpp's kAnalysisFlags must list story's kFlagNames in order");
 
 namespace {
 
