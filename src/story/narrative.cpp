@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <tuple>
 
 namespace tcplens {
 
@@ -11,9 +13,8 @@ namespace {
 
 std::string duration(std::int64_t ns, Language lang) {
   double s = static_cast<double>(ns) / 1e9;
-  const char* us = lang == Language::zh ? "微秒" : " µs";
-  const char* ms = lang == Language::zh ? "毫秒" : " ms";
-  const char* sec = lang == Language::zh ? "秒" : " s";
+  const LanguageRules& u = rules(lang);
+  const std::string_view us = u.microseconds, ms = u.milliseconds, sec = u.seconds;
   if (std::fabs(s) < 1e-3) return fmt::format("{:.0f}{}", s * 1e6, us);
   if (std::fabs(s) < 1) return fmt::format("{:.3f}{}", s * 1e3, ms);
   return fmt::format("{:.3f}{}", s, sec);
@@ -129,8 +130,8 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
     } else if (r.state == ConnectionState::unanswered) {
       o += zh ? fmt::format("客户端发出了 {} 个 SYN（ISN {}），没有收到任何回复。\n", c.syns_sent,
                             c.isn)
-              : fmt::format("The client sent {} SYN(s) (ISN {}) and got no reply at all.\n",
-                            c.syns_sent, c.isn);
+              : fmt::format("The client sent {} {} (ISN {}) and got no reply at all.\n",
+                            c.syns_sent, plural(lang, c.syns_sent, "SYN", "SYNs"), c.isn);
     } else if (c.sent_syn && s.frames == 0) {
       o += zh ? fmt::format(
                     "抓包里只有客户端的报文，但它发出的 ACK 证明服务端回应了它的 SYN（ISN {}）。\n",
@@ -367,7 +368,7 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     switch (e.pattern) {
       case RetransmissionPattern::fast:
-        o += zh ? fmt::format(" 第一次重传发生在收到重复 ACK 之后（快速重传），距首次发送 {}。",
+        o += zh ? fmt::format("第一次重传发生在收到重复 ACK 之后（快速重传），距首次发送 {}。",
                               duration(e.sends_ns[1] - e.sends_ns[0], lang))
                 : fmt::format(
                       " The first resend followed duplicate ACKs (fast retransmit), {} after "
@@ -375,14 +376,14 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
                       duration(e.sends_ns[1] - e.sends_ns[0], lang));
         break;
       case RetransmissionPattern::single:
-        o += zh ? " 只重传了一次。" : " It was resent once.";
+        // "sent 2 times" already says it was resent once.
         break;
       case RetransmissionPattern::exponential: {
         const std::size_t from = e.run_from;
         bool tlp = from == 1 && gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
         if (tlp) {
           o += zh ? fmt::format(
-                        " 第一次重传在 {} 秒后、第二次又隔了同样的 {} "
+                        "第一次重传在 {} 秒后、第二次又隔了同样的 {} "
                         "秒：第一次是尾部丢失探测（TLP，在重传定时器到期前先发一次），之后才是 RTO "
                         "超时重传。",
                         seconds3(gaps[0]), seconds3(gaps[1]))
@@ -393,12 +394,12 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
                         seconds3(gaps[0]), seconds3(gaps[1]));
         }
         if (from == 0) {
-          o += zh ? " 每次间隔大约翻倍：这是 RTO 的指数退避。"
+          o += zh ? "每次间隔大约翻倍：这是 RTO 的指数退避。"
                   : " Each gap is about twice the one before: the RTO backs off exponentially.";
         } else {
           // The doubling run, with its numbers: the gaps before it came first.
           std::string run_end = seconds3(e.capped_s ? *e.capped_s : gaps.back());
-          o += zh ? fmt::format(" 从第 {} 个间隔起（{} 秒 → {} 秒）每次大约翻倍：RTO 的指数退避。",
+          o += zh ? fmt::format("从第 {} 个间隔起（{} 秒 → {} 秒）每次大约翻倍：RTO 的指数退避。",
                                 from + 1, seconds3(gaps[from]), run_end)
                   : fmt::format(
                         " From gap {} on ({} s → {} s) each gap is about twice the one before: "
@@ -409,7 +410,7 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
           std::size_t at_cap = 0;
           for (double g : gaps) at_cap += about(g, *e.capped_s);
           const bool linux_max = about(*e.capped_s, 120.0);
-          o += zh ? fmt::format(" 间隔增长到 {} 秒后不再翻倍，重复了 {} 次：RTO 到了上限{}。",
+          o += zh ? fmt::format("间隔增长到 {} 秒后不再翻倍，重复了 {} 次：RTO 到了上限{}。",
                                 seconds3(*e.capped_s), at_cap,
                                 linux_max ? "（与 Linux 的 TCP_RTO_MAX 120 秒相符）" : "")
                   : fmt::format(
@@ -425,7 +426,7 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
         const bool linux6 = e.syn && about(gaps[0], 1.0) && e.run_from <= 4;
         if (zh) {
           o += fmt::format(
-              " 开头 {} 个间隔相同（约 {} 秒）、随后翻倍{}。", e.run_from, seconds3(gaps[0]),
+              "开头 {} 个间隔相同（约 {} 秒）、随后翻倍{}。", e.run_from, seconds3(gaps[0]),
               linux6 ? "：与 Linux 6.x 的 SYN 重试方式（tcp_syn_linear_timeouts）相符" : "");
         } else {
           o += fmt::format(" The first {} gaps are equal (about {} s), then they double{}.",
@@ -435,7 +436,7 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
         break;
       }
       case RetransmissionPattern::irregular:
-        o += zh ? " 间隔没有规律。" : " The gaps follow no regular pattern.";
+        o += zh ? "间隔没有规律。" : " The gaps follow no regular pattern.";
         break;
     }
     // Linux's give-up time fits only a Linux-like schedule: doubling from a first RTO of
@@ -446,7 +447,7 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     if (!e.acked && !e.syn && linux_like) {
       double since = static_cast<double>(r.end_ns - e.sends_ns.front()) / 1e9;
       o += zh ? fmt::format(
-                    " 按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
+                    "按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
                     "抓包在首次发送后 {} 秒结束。",
                     fmt::format("{:.1f}", linux_give_up_seconds()), fmt::format("{:.1f}", since))
               : fmt::format(
@@ -589,29 +590,32 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   const SideFacts* unseen = s.frames == 0 ? &s : c.frames == 0 ? &c : nullptr;
   if (unseen != nullptr && (c_un || s_un)) {
     const Side quiet = unseen == &s ? Side::server : Side::client;
-    o += zh ? fmt::format(" 抓包里没有{}的报文，所以看不到对{}字节的确认。", who(quiet, lang),
+    o += zh ? fmt::format("抓包里没有{}的报文，所以看不到对{}字节的确认。", who(quiet, lang),
                           c_un + s_un)
             : fmt::format(
                   " No ACK of the {} bytes sent is in the capture: none of the {}'s "
                   "frames was captured.",
                   c_un + s_un, who(quiet, lang));
   } else if (c_un || s_un) {
-    if (zh) {
-      o += fmt::format(
-          " 未被确认的数据：客户端 {} 字节（共 {}，已确认 {}），服务端 {} 字节（共 {}）。", c_un,
-          c.bytes, c.acked_bytes, s_un, s.bytes);
-    } else {
-      o += fmt::format(
-          " Unacknowledged at the end: {} of the client's {} bytes ({} acknowledged) "
-          "and {} of the server's {}.",
-          c_un, c.bytes, c.acked_bytes, s_un, s.bytes);
+    // Only the sides that left something unacknowledged.
+    std::string parts;
+    for (const auto& [un, f, name] :
+         {std::tuple{c_un, &c, Side::client}, {s_un, &s, Side::server}}) {
+      if (un == 0) continue;
+      if (!parts.empty()) parts += zh ? "，" : " and ";
+      parts += zh ? fmt::format("{} {} 字节（共 {}，已确认 {}）", who(name, lang), un, f->bytes,
+                                f->acked_bytes)
+                  : fmt::format("{} of the {}'s {} bytes ({} acknowledged)", un, who(name, lang),
+                                f->bytes, f->acked_bytes);
     }
+    o += zh ? fmt::format("未被确认的数据：{}。", parts)
+            : fmt::format(" Unacknowledged at the end: {}.", parts);
   } else if (c.bytes || s.bytes) {
-    o += zh ? fmt::format(" 全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes,
-                          s.bytes)
-            : fmt::format(
-                  " All data was acknowledged ({} bytes from the client, {} from the server).",
-                  c.bytes, s.bytes);
+    o +=
+        zh ? fmt::format("全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes, s.bytes)
+           : fmt::format(
+                 " All data was acknowledged ({} bytes from the client, {} from the server).",
+                 c.bytes, s.bytes);
   }
   o += "\n";
 }
@@ -693,9 +697,16 @@ void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
   std::stable_sort(top.begin(), top.end(),
                    [](const Stall* a, const Stall* b) { return a->start_ns < b->start_ns; });
   if (!top.empty()) {
-    o +=
-        zh ? fmt::format(" 停顿 {} 次", d.stalls_total) : fmt::format(" {} stalls", d.stalls_total);
-    o += zh ? "（最长的：" : " (the longest:";
+    const bool all = top.size() == d.stalls_total;
+    if (zh) {
+      o += all ? fmt::format("停顿 {} 次（按时间顺序：", d.stalls_total)
+               : fmt::format("停顿 {} 次（最长的 {} 次，按时间顺序：", d.stalls_total, top.size());
+    } else {
+      o += all ? fmt::format(" {} {} (in time order:", d.stalls_total,
+                             plural(lang, d.stalls_total, "stall", "stalls"))
+               : fmt::format(" {} stalls (the {} longest, in time order:", d.stalls_total,
+                             top.size());
+    }
     for (std::size_t i = 0; i < top.size(); ++i) {
       const Stall& s = *top[i];
       Side from = s.from == 0 ? Side::client : Side::server;
@@ -714,12 +725,12 @@ void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
   std::uint64_t unacked = 0;
   for (const auto& side : r.side) unacked += side.bytes - std::min(side.bytes, side.acked_bytes);
   if (d.ending == Ending::rst_after_fin) {
-    o += zh ? " 连接在 FIN 之后以 RST 结束：这是常见的收尾方式（如 TLS 的 close_notify、FIN、"
+    o += zh ? "连接在 FIN 之后以 RST 结束：这是常见的收尾方式（如 TLS 的 close_notify、FIN、"
               "RST），不是故障。"
             : " It ended with a RST after a FIN, a usual teardown (TLS close_notify, FIN, RST is "
               "one), not a failure.";
   } else if (d.ending == Ending::rst) {
-    o += zh ? fmt::format(" 连接被 RST 中止，之前没有 FIN；未确认的数据 {} 字节。", unacked)
+    o += zh ? fmt::format("连接被 RST 中止，之前没有 FIN；未确认的数据 {} 字节。", unacked)
             : fmt::format(
                   " It was aborted by a RST with no FIN before it; {} bytes were left "
                   "unacknowledged.",
@@ -738,39 +749,56 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
     const TimeBreakdown& t = x.time;
     auto sec = [](std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9); };
     Side from = i == 0 ? Side::client : Side::server;
-    if (zh) {
-      o += fmt::format(
-          " {}发送数据的 {} 秒里：发送中 {}，受接收窗口限制 {}，零窗口 {}，丢包恢复 {}，等待重传"
-          "定时器 {}，等待对方 {}，空闲 {}；在途数据最多 {} 字节。",
-          who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-          sec(t.zero_window), sec(t.loss_recovery), sec(t.retransmission_timer),
-          sec(t.waiting_for_peer), sec(t.idle), x.max_in_flight);
-    } else {
-      o += fmt::format(
-          " Of the {}'s {} s sending: {} s sending, {} s limited by the receive "
-          "window, {} s zero window, {} s recovering from loss, {} s waiting for a "
-          "retransmission timer, {} s waiting for the peer, {} s idle; at most {} bytes in "
-          "flight.",
-          who(from, lang), sec(t.total()), sec(t.sending), sec(t.receive_window_limited),
-          sec(t.zero_window), sec(t.loss_recovery), sec(t.retransmission_timer),
-          sec(t.waiting_for_peer), sec(t.idle), x.max_in_flight);
+    // Only the parts that took time; a side that only idled is not told.
+    const std::pair<std::int64_t, const char*> parts[] = {
+        {t.sending, zh ? "发送中 {} 秒" : "{} s sending"},
+        {t.receive_window_limited,
+         zh ? "受接收窗口限制 {} 秒" : "{} s limited by the receive window"},
+        {t.zero_window, zh ? "零窗口 {} 秒" : "{} s zero window"},
+        {t.loss_recovery, zh ? "丢包恢复 {} 秒" : "{} s recovering from loss"},
+        {t.retransmission_timer,
+         zh ? "等待重传定时器 {} 秒" : "{} s waiting for a retransmission timer"},
+        {t.waiting_for_peer, zh ? "等待对方 {} 秒" : "{} s waiting for the peer"},
+        {t.idle, zh ? "空闲 {} 秒" : "{} s idle"},
+    };
+    std::string told;
+    bool busy = false;
+    for (std::size_t k = 0; k < std::size(parts); ++k) {
+      if (sec(parts[k].first) == "0.000") continue;
+      busy = busy || &parts[k].first != &parts[std::size(parts) - 1].first;
+      if (!told.empty()) told += zh ? "，" : ", ";
+      told += fmt::format(fmt::runtime(parts[k].second), sec(parts[k].first));
     }
-    if (x.sack_blocks || x.dsack_blocks) {
-      o += zh ? fmt::format(
-                    " 对方的 SACK 块 {} 个，揭示了 {} 个空洞，重传填补了 {} 个；D-SACK {} 个，证明 "
-                    "{} 次重传是多余的。",
-                    x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven)
-              : fmt::format(
-                    " The peer sent {} SACK blocks revealing {} holes, {} filled by "
-                    "retransmissions; {} D-SACK blocks proved {} retransmissions "
-                    "unnecessary.",
-                    x.sack_blocks, x.holes, x.hole_fills, x.dsack_blocks, x.spurious_proven);
+    if (!busy) continue;
+    o += zh ? fmt::format("{}发送数据的 {} 秒里：{}；在途数据最多 {} 字节。", who(from, lang),
+                          sec(t.total()), told, x.max_in_flight)
+            : fmt::format(" Of the {}'s {} s sending: {}; at most {} bytes in flight.",
+                          who(from, lang), sec(t.total()), told, x.max_in_flight);
+    if (x.sack_blocks) {
+      o += zh ? fmt::format("对方发送了 {} 个 SACK 块", x.sack_blocks)
+              : fmt::format(" The peer sent {} SACK {}", x.sack_blocks,
+                            plural(lang, x.sack_blocks, "block", "blocks"));
+      if (x.holes) {
+        o += zh ? fmt::format("，揭示了 {} 个空洞", x.holes)
+                : fmt::format(" revealing {} {}", x.holes, plural(lang, x.holes, "hole", "holes"));
+        if (x.hole_fills)
+          o += zh ? fmt::format("，重传填补了 {} 个", x.hole_fills)
+                  : fmt::format(", {} filled by retransmissions", x.hole_fills);
+      }
+      o += zh ? "。" : ".";
+    }
+    if (x.dsack_blocks) {
+      o += zh ? fmt::format("D-SACK 块 {} 个，证明 {} 次重传是多余的。", x.dsack_blocks,
+                            x.spurious_proven)
+              : fmt::format(" {} D-SACK {} proved {} {} unnecessary.", x.dsack_blocks,
+                            plural(lang, x.dsack_blocks, "block", "blocks"), x.spurious_proven,
+                            plural(lang, x.spurious_proven, "retransmission", "retransmissions"));
     }
   }
   long_stalls(o, r, lang);
   if (d.above_offload) {
     o += zh ? fmt::format(
-                  " 最大的报文段有 {} 字节，超过协商的 "
+                  "最大的报文段有 {} 字节，超过协商的 "
                   "MSS：抓包点在分段卸载（TSO/GSO/GRO）之上，这不是异常。",
                   d.largest_segment)
             : fmt::format(
@@ -781,7 +809,7 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
   }
   if (d.vantage) {
     Side near = *d.vantage == 0 ? Side::client : Side::server;
-    o += zh ? fmt::format(" 从确认的时延看，抓包点靠近{}。", who(near, lang))
+    o += zh ? fmt::format("从确认的时延看，抓包点靠近{}。", who(near, lang))
             : fmt::format(" The ACK timing shows the capture was taken next to the {}.",
                           who(near, lang));
   }

@@ -5,10 +5,9 @@
 #include <vector>
 
 #include "story/connection_record.hpp"
+#include "story/messages.hpp"
 
 namespace tcplens {
-
-enum class Language { en, zh };
 
 // The story of `records[i]`; the other records give context (refused attempts before it).
 std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i, Language lang);

@@ -1,0 +1,34 @@
+"""explain in English and Chinese over every capture: the noise rules, checked on the text.
+
+No zero-value time part, no "(s)", no ASCII space between a Chinese sentence end and the next
+Chinese character, one unit style (number, space, unit) in Chinese.
+"""
+import glob, os, re, subprocess, sys
+
+tcplens, root = sys.argv[1], sys.argv[2]
+captures = sorted(glob.glob(os.path.join(root, "../shared/real/*.pcap*")) +
+                  glob.glob(os.path.join(root, "../shared/lab/captures/*.pcap*")) +
+                  glob.glob(os.path.join(root, "tests/data/lab/*.pcap")))
+captures = [c for c in captures if not c.endswith((".txt", ".json"))]
+bad = []
+rules = {
+    "en": [(r"[:,] 0\.000 s (sending|limited|zero|recovering|waiting|idle)", "zero time part"),
+           (r"[a-z]\(s\)", "(s)"),
+           (r"\b1 (SYNs|stalls|blocks|holes|connections)\b", "1 <plural>"),
+           (r"\b0 SACK blocks|\b0 of the (client|server)'s", "zero clause")],
+    "zh": [(r"[。；）] +[\u4e00-\u9fff]", "space after a Chinese sentence"),
+           (r"[0-9][\u5fae\u6beb]?\u79d2", "unit without space"), (r"[a-z]\(s\)", "(s)"),
+           (r"(发送中|限制|零窗口|恢复|定时器|对方|空闲) 0\.000 秒", "zero time part")],
+}
+for cap in captures:
+    for lang, checks in rules.items():
+        out = subprocess.run([tcplens, "explain", "--quiet", "--lang", lang, cap],
+                             capture_output=True, text=True).stdout
+        for pattern, name in checks:
+            m = re.search(pattern, out)
+            if m:
+                bad.append(f"{os.path.basename(cap)} [{lang}] {name}: …{out[max(0, m.start() - 40):m.end() + 20]}…")
+print(f"{len(captures)} captures checked")
+for b in bad[:40]:
+    print(b)
+sys.exit(1 if bad else 0)
