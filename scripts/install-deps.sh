@@ -7,7 +7,7 @@ packages=(
   libpcap-dev libcli11-dev libfmt-dev libgtest-dev zlib1g-dev
   libzstd-dev liblz4-dev liblzma-dev libbz2-dev zstd lz4 xz-utils bzip2 jq python3-pandas
   tshark tcpdump iproute2 nftables iptables ethtool chromium
-  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest
+  python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-distributed
 )
 missing=()
 for p in "${packages[@]}"; do
