@@ -121,7 +121,9 @@ def cluster_cmd(command, inputs, *options):
 
 
 def without_stats(stderr):
-    return "".join(l for l in stderr.splitlines(True) if not l.startswith("tcplens.dask:"))
+    """tcplens' lines (errors, account): not --stats, nor Dask's own log lines (a loaded machine
+    gets warnings from it)."""
+    return "".join(l for l in stderr.splitlines(True) if l.startswith("tcplens: "))
 
 
 def stats_of(stderr):
