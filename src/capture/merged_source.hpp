@@ -22,6 +22,10 @@ class MergedSource {
     std::int64_t offset;
   };
   [[nodiscard]] const std::vector<Failure>& failed() const { return failed_; }
+  // The name of the input the frame handed out last came from.
+  [[nodiscard]] const std::string& last_input() const {
+    return sources_[consumed_ < sources_.size() ? consumed_ : 0]->name();
+  }
 
  private:
   struct Head {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "engine/records.hpp"
+#include "engine/shard_merge.hpp"
 #include "engine/sharded_records.hpp"
 #include "render/output_buffer.hpp"
 #include "render/summary_writer.hpp"
@@ -74,19 +75,12 @@ int run_summary(const SummaryOptions& options, const RunContext& ctx) {
     // `{"stream":` (JSON) or the cell after the flag (table).
     auto render = [json = options.json](const ConnectionRecord& r, std::string& text,
                                         StreamField& field) {
+      if (json) return render_summary_json(r, text, field);
       const std::size_t begin = text.size();
-      if (json) {
-        append_summary_json(text, r);
-        text.push_back('\n');
-        field.begin = std::string_view("{\"stream\":").size();
-        field.end = text.find(',', begin + field.begin) - begin;
-        field.width = 0;
-      } else {
-        append_summary_cells(text, r);
-        field.begin = 2;
-        field.end = text.find('\t', begin + 2) - begin;
-        field.width = 0;
-      }
+      append_summary_cells(text, r);
+      field.begin = 2;
+      field.end = text.find('\t', begin + 2) - begin;
+      field.width = 0;
       return troubled(r.diagnosis.verdict);
     };
     auto emit_text = [&](std::string_view text, bool bad) {

@@ -329,7 +329,9 @@ RunResult read_segments(const InputOptions& in, const SegmentSink& sink, const R
       break;
     }
     if (st != ReadStatus::frame) break;
-    if (file_filter && !file_filter->matches(raw)) continue;
+    const bool counted = !file_filter || file_filter->matches(raw);
+    if (ctx.on_read) ctx.on_read(merged.last_input(), raw, counted);
+    if (!counted) continue;
     if (acct.frames_read++ == 0) first_ts = previous_ts = raw.ts_ns;
     raw.first_ts_ns = first_ts;
     raw.previous_ts_ns = previous_ts;

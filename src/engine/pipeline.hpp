@@ -100,6 +100,10 @@ struct RunContext {
   // Told what a run leaves out without an error, as it happens: the files of an input folder
   // that are not captures, frames of a link type other than the -w file's.
   std::function<void(const InputError&)> on_note;
+  // Told every frame read from the files, in order, with the name of the input it came from and
+  // whether it passed the filter (so is counted and numbered): engine/cluster.cpp keeps each
+  // input's facts with it.
+  std::function<void(const std::string& input, const RawFrame&, bool counted)> on_read;
 };
 
 // Output of a live capture reaches its reader within about a tenth of a second, however quiet

@@ -14,22 +14,33 @@
 
 namespace tcplens {
 
-// When a record stream looks for long-idle connections and closed ones done lingering: as
-// capture time passes a sixteenth of the shorter timeout (at most every second), a walk over the
-// connections, not a cost per frame.
+// When a record stream looks for long-idle connections and closed ones done lingering: each time
+// capture time (the latest timestamp seen) enters a new step of a sixteenth of the shorter
+// timeout (at most every second), steps counted from the epoch: a walk over the connections, not
+// a cost per frame. A look's moment is a function of the timestamps alone, so a part of the
+// frames read elsewhere (engine/cluster.hpp) can say where its frames enter a new step, and the
+// looks of the whole are found from those few moments.
 class IdleSchedule {
  public:
   IdleSchedule(std::int64_t idle_ns, std::int64_t linger_ns)
       : idle_ns_(std::max(idle_ns, linger_ns)),
         step_(std::max<std::int64_t>(shorter(idle_ns, linger_ns) / 16, 1'000'000'000)) {}
-  // Whether a look is due after a frame stamped `now_ns` (never with a timeout of 0).
+  // Whether a look is due after a frame stamped `now_ns` (never with a timeout of 0): the first
+  // frame in a later step than every frame before it.
   bool due(std::int64_t now_ns) {
     if (idle_ns_ <= 0) return false;
-    if (!next_) next_ = now_ns + step_;
-    if (now_ns < *next_) return false;
-    next_ = now_ns + step_;
+    const std::int64_t step = step_of(now_ns);
+    if (!last_step_) last_step_ = step;
+    if (step <= *last_step_) return false;
+    last_step_ = step;
     return true;
   }
+  // The step `now_ns` lies in (floored: times before the epoch too).
+  [[nodiscard]] std::int64_t step_of(std::int64_t now_ns) const {
+    const std::int64_t q = now_ns / step_;
+    return q - static_cast<std::int64_t>(now_ns % step_ < 0);
+  }
+  [[nodiscard]] bool active() const { return idle_ns_ > 0; }
 
  private:
   static std::int64_t shorter(std::int64_t a, std::int64_t b) {
@@ -37,7 +48,7 @@ class IdleSchedule {
   }
   std::int64_t idle_ns_;
   std::int64_t step_;
-  std::optional<std::int64_t> next_;
+  std::optional<std::int64_t> last_step_;
 };
 
 // The connections of a record stream (all, or one shard's): each analysed frame told to the

@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <optional>
 #include <vector>
 
 #include "engine/shard_batches.hpp"
+#include "engine/shard_merge.hpp"
 #include "flow/shard.hpp"
 
 namespace tcplens {
@@ -37,40 +37,6 @@ struct SegmentItem {
   std::int64_t since_first_ns;
   std::int64_t since_previous_ns;
   Segment segment;
-};
-
-// No stream number in a row (`frames -e` without tcp.stream): nothing to replace.
-constexpr std::uint32_t kNoStream = UINT32_MAX;
-
-// One rendered row: its frame's place in the batch, where it ends in its shard's text, where
-// its stream digits lie, and the shard's own number for that stream.
-struct RowMark {
-  std::uint32_t index;
-  std::uint32_t end;
-  std::uint32_t stream_begin;
-  std::uint32_t stream_end;
-  std::uint32_t local_stream;
-};
-
-// What one shard rendered for one batch: its rows back to back.
-struct ShardRows {
-  std::string text;
-  std::vector<RowMark> marks;
-
-  void clear() {
-    text.clear();
-    marks.clear();
-  }
-  void add(std::uint32_t index, const FrameRow& row, FrameFormat format,
-           const FieldLayout* fields) {
-    StreamDigits digits;
-    append_frame_row(text, format, fields, row, &digits);
-    const bool stream = digits.begin != std::string::npos;
-    marks.push_back(RowMark{index, static_cast<std::uint32_t>(text.size()),
-                            stream ? static_cast<std::uint32_t>(digits.begin) : kNoStream,
-                            stream ? static_cast<std::uint32_t>(digits.end) : kNoStream,
-                            row.verdict->stream});
-  }
 };
 
 // TCP frames read in one go, and the rows rendered for them. The reading thread fills `items`
@@ -102,11 +68,10 @@ class ShardPool {
  public:
   ShardPool(unsigned shards, FrameFormat format, const FieldLayout* fields, OutputBuffer& out)
       : out_(out),
-        global_(shards),
+        merger_(shards),
         analyzers_(shards),
         fields_(fields),
-        format_(format),
-        shards_(shards) {
+        format_(format) {
     for (unsigned w = 1; w < shards; ++w) analyzers_[w].emplace(fields != nullptr);
     batches_.emplace(shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
                                             [this](Batch& b) { merge(b); },
@@ -143,47 +108,17 @@ class ShardPool {
 
   void merge(const Batch& batch) {
     if (output_closed_.load(std::memory_order_relaxed)) return;
-    std::string& out = out_.raw();
-    const unsigned n = shards_;
-    std::array<std::size_t, 64> row{};
-    std::array<std::size_t, 64> at{};
-    for (;;) {
-      unsigned best = n;
-      std::uint32_t best_index = UINT32_MAX;
-      for (unsigned w = 0; w < n; ++w) {
-        const auto& marks = batch.rows[w].marks;
-        if (row[w] < marks.size() && marks[row[w]].index < best_index) {
-          best = w;
-          best_index = marks[row[w]].index;
-        }
-      }
-      if (best == n) break;
-      const ShardRows& r = batch.rows[best];
-      const RowMark& mark = r.marks[row[best]++];
-      std::vector<std::uint32_t>& global = global_[best];
-      if (mark.local_stream == global.size()) global.push_back(next_stream_++);
-      if (mark.stream_begin == kNoStream) {
-        out.append(r.text, at[best], mark.end - at[best]);
-        at[best] = mark.end;
-        continue;
-      }
-      out.append(r.text, at[best], mark.stream_begin - at[best]);
-      append_uint(out, global[mark.local_stream]);
-      out.append(r.text, mark.stream_end, mark.end - mark.stream_end);
-      at[best] = mark.end;
-    }
+    merger_.merge(batch.rows, out_.raw());
     out_.maybe_flush();
     if (out_.closed()) output_closed_.store(true, std::memory_order_relaxed);
   }
 
-  OutputBuffer& out_;                               // written by the merging thread while it runs
-  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
+  OutputBuffer& out_;  // written by the merging thread while it runs
+  RowMerger merger_;
   // Shards 1…N-1's analysers, each freed on its own thread at the end (in parallel).
   std::vector<std::optional<TcpAnalyzer>> analyzers_;
   const FieldLayout* fields_;  // `frames -e`, or null for the 23 columns
   FrameFormat format_;
-  unsigned shards_;
-  std::uint32_t next_stream_ = 0;
   std::atomic<bool> output_closed_{false};
   std::optional<Batches> batches_;  // last: its threads start once everything above exists
 };

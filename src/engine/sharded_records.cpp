@@ -1,13 +1,12 @@
 #include "engine/sharded_records.hpp"
 
 #include <algorithm>
-#include <array>
-#include <map>
 #include <optional>
 #include <vector>
 
 #include "engine/records.hpp"
 #include "engine/shard_batches.hpp"
+#include "engine/shard_merge.hpp"
 #include "flow/shard.hpp"
 #include "render/frame_writer.hpp"
 
@@ -37,37 +36,6 @@ struct Sweep {
   std::int64_t now_ns;
 };
 
-// One rendered record in a shard's text: where it ends, its stream field, its flag, and the
-// shard's own number for its stream.
-struct RecordMark {
-  std::size_t end;
-  StreamField field;
-  std::uint32_t local_stream;
-  bool flag;
-};
-
-// What one shard made of one batch: the streams it opened (its own numbers, in order, with
-// their first frames) and the rendered records of the connections that ended or went idle
-// (rendered there, so that a record never leaves the thread that allocated it).
-struct ShardOut {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> starts;
-  std::string text;
-  std::vector<RecordMark> marks;
-  void clear() {
-    starts.clear();
-    text.clear();
-    marks.clear();
-  }
-  void add(const RecordRender& render, const ConnectionRecord& r) {
-    const std::size_t begin = text.size();
-    StreamField field;
-    const bool flag = render(r, text, field);
-    field.begin += begin;
-    field.end += begin;
-    marks.push_back(RecordMark{text.size(), field, r.stream, flag});
-  }
-};
-
 struct Batch {
   std::vector<std::vector<SegmentItem>> items;  // per shard (0 unused: analysed at once)
   std::vector<std::vector<Sweep>> sweeps;       // per shard (0 unused)
@@ -85,26 +53,6 @@ struct Batch {
   }
 };
 
-// One shard's connections, as stream_records makes their records (RecordMaker), each record
-// rendered as it is taken.
-struct Shard {
-  Shard(const RecordRender& r, std::int64_t linger_ns) : render(r) { maker.linger_ns = linger_ns; }
-  const RecordRender& render;
-  RecordMaker maker;
-
-  void frame(const Segment& s, std::int64_t ts_ns, std::uint64_t number, ShardOut& out) {
-    const Verdict v = maker.analyzer.analyze(s, ts_ns, number);
-    if (v.new_stream) out.starts.emplace_back(number, v.stream);
-    maker.tell(s, v, ts_ns, [&](ConnectionRecord&& r) { out.add(render, r); });
-  }
-  void sweep(std::int64_t now_ns, std::int64_t idle_ns, ShardOut& out) {
-    maker.sweep(now_ns, idle_ns, [&](ConnectionRecord&& r) { out.add(render, r); });
-  }
-  void finish(ShardOut& out) {
-    for (ConnectionRecord& r : maker.story.finish()) out.add(render, r);
-  }
-};
-
 // Shard 0 runs on the reading thread; shards 1…N-1 on threads of their own. The last of them
 // also puts each batch's records in order: the streams the shards opened in the batch get global
 // numbers in the order of their first frames (as one analyser numbers them; a shard's own
@@ -114,16 +62,15 @@ class RecordPool {
  public:
   RecordPool(unsigned shards, std::int64_t idle_ns, std::int64_t linger_ns,
              const RecordRender& render, const RenderedEmit& emit)
-      : global_(shards),
+      : merger_(shards, emit),
         finals_(shards),
         shards_(shards),
-        emit_(emit),
         idle_ns_(idle_ns),
         shard_count_(shards) {
     for (unsigned w = 1; w < shards; ++w) shards_[w].emplace(render, linger_ns);
     batches_.emplace(
         shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
-                               [this](Batch& b) { merge(b.out); }, [this](unsigned w) { end(w); }});
+                               [this](Batch& b) { merger_.merge(b.out); }, [this](unsigned w) { end(w); }});
   }
 
   Batch& filling() { return batches_->filling(); }
@@ -142,14 +89,13 @@ class RecordPool {
     shards_[w]->finish(finals_[w]);
     shards_[w].reset();  // its connections freed on its own thread
     if (w + 1 != shard_count_) return;
-    merge(finals_);
-    for (auto& [stream, text] : waiting_) emit_(text.first, text.second);  // gaps: never seen
-    waiting_.clear();
+    merger_.merge(finals_);
+    merger_.finish();
   }
 
   // A shard's frames of the batch, with its looks for idle connections in their places.
   void run(unsigned w, Batch& batch) {
-    Shard& shard = *shards_[w];
+    RecordShard& shard = *shards_[w];
     const auto& items = batch.items[w];
     ShardOut& out = batch.out[w];
     std::size_t sweep = 0;
@@ -163,63 +109,11 @@ class RecordPool {
     }
   }
 
-  void merge(std::vector<ShardOut>& outs) {
-    // The streams opened, in the order of their first frames.
-    std::array<std::size_t, 64> at{};
-    for (;;) {
-      unsigned best = shard_count_;
-      std::uint64_t best_frame = UINT64_MAX;
-      for (unsigned s = 0; s < shard_count_; ++s) {
-        const auto& starts = outs[s].starts;
-        if (at[s] < starts.size() && starts[at[s]].first < best_frame) {
-          best = s;
-          best_frame = starts[at[s]].first;
-        }
-      }
-      if (best == shard_count_) break;
-      const std::uint32_t local = outs[best].starts[at[best]++].second;
-      std::vector<std::uint32_t>& global = global_[best];
-      if (local >= global.size()) global.resize(local + 1, UINT32_MAX);
-      global[local] = next_stream_++;
-    }
-    for (unsigned s = 0; s < shard_count_; ++s) {
-      const ShardOut& out = outs[s];
-      std::size_t at_text = 0;
-      for (const RecordMark& m : out.marks) {
-        const std::uint32_t stream = global_[s][m.local_stream];
-        std::string& text = stream == next_emit_ ? ready_ : waiting_[stream].first;
-        text.clear();
-        text.append(out.text, at_text, m.field.begin - at_text);
-        const std::size_t digits = text.size();
-        append_uint(text, stream);
-        const auto pad = static_cast<std::size_t>(m.field.width);
-        if (text.size() - digits < pad) text.insert(digits, pad - (text.size() - digits), ' ');
-        text.append(out.text, m.field.end, m.end - m.field.end);
-        at_text = m.end;
-        if (stream != next_emit_) {
-          waiting_[stream].second = m.flag;
-          continue;
-        }
-        emit_(ready_, m.flag);
-        ++next_emit_;
-        for (auto it = waiting_.begin(); it != waiting_.end() && it->first == next_emit_;
-             it = waiting_.erase(it), ++next_emit_) {
-          emit_(it->second.first, it->second.second);
-        }
-      }
-    }
-  }
-
-  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
-  std::map<std::uint32_t, std::pair<std::string, bool>> waiting_;  // text and flag, by stream
-  std::string ready_;                         // the text of the record that is next in stream order
+  RecordMerger merger_;
   std::vector<ShardOut> finals_;              // per shard: records of the streams open at the end
-  std::vector<std::optional<Shard>> shards_;  // 1…N-1 (shard 0 is the reading thread's)
-  const RenderedEmit& emit_;
+  std::vector<std::optional<RecordShard>> shards_;  // 1…N-1 (shard 0 is the reading thread's)
   std::int64_t idle_ns_;
   unsigned shard_count_;
-  std::uint32_t next_stream_ = 0;
-  std::uint32_t next_emit_ = 0;
   std::optional<Batches> batches_;  // last: its threads start once everything above exists
 };
 
@@ -230,7 +124,7 @@ RunResult stream_records_sharded(const InputOptions& input, const RunContext& ct
   threads = std::clamp(threads, 2u, 64u);
   const std::int64_t idle = input.idle_timeout_ns;
   RecordPool pool(threads, idle, input.linger_ns, render, emit);
-  std::optional<Shard> shard0(std::in_place, render, input.linger_ns);
+  std::optional<RecordShard> shard0(std::in_place, render, input.linger_ns);
   const ShardMap shard_of(threads, kReadingShare / threads);
   // stream_records' looks for idle connections, at the same frames, for every shard.
   IdleSchedule schedule(idle, input.linger_ns);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/cluster.hpp"
 #include "tcplens/tcplens.hpp"
 
 namespace py = pybind11;
@@ -130,6 +131,124 @@ py::tuple explain(std::vector<std::string> paths, std::optional<std::uint32_t> s
   return py::make_tuple(text, error_tuple(error));
 }
 
+// python3 -m tcplens.dask (engine/cluster.hpp): blobs cross as bytes, facts as tuples and lists.
+namespace cluster = tcplens::cluster;
+
+std::string_view view_of(const py::bytes& b) {
+  char* data = nullptr;
+  Py_ssize_t size = 0;
+  PyBytes_AsStringAndSize(b.ptr(), &data, &size);
+  return {data, static_cast<std::size_t>(size)};
+}
+
+tcplens::InputOptions cluster_input(std::vector<std::string> paths, std::string filter,
+                                    double idle_s, double linger_s) {
+  tcplens::InputOptions in;
+  in.files = std::move(paths);
+  in.filter = std::move(filter);
+  in.idle_timeout_ns = static_cast<std::int64_t>(idle_s * 1e9);
+  in.linger_ns = static_cast<std::int64_t>(linger_s * 1e9);
+  return in;
+}
+
+py::dict cluster_map(std::vector<std::string> paths, std::string filter, unsigned buckets,
+                     double idle_s, double linger_s) {
+  cluster::Piece p;
+  {
+    py::gil_scoped_release unlocked;
+    p = cluster::map_piece(cluster_input(std::move(paths), std::move(filter), idle_s, linger_s),
+                           buckets);
+  }
+  py::dict d;
+  d["exit_status"] = p.exit_status;
+  d["frames_read"] = p.account.frames_read;
+  d["tcp_analysed"] = p.account.tcp_analysed;
+  d["skipped"] = std::vector<std::uint64_t>(p.account.skipped.begin(), p.account.skipped.end());
+  d["reads"] = p.reads;
+  d["first_ts"] = p.first_ts ? py::cast(*p.first_ts) : py::none();
+  d["last_ts"] = p.last_ts;
+  py::list files;
+  for (const auto& f : p.files) {
+    files.append(py::make_tuple(f.name, f.frames, f.first_ts_ns, f.max_ts_ns, f.last_at));
+  }
+  d["files"] = files;
+  py::list errors;
+  for (const auto& e : p.errors) {
+    errors.append(py::make_tuple(e.error.file, e.error.reason, e.error.offset, e.opening));
+  }
+  d["errors"] = errors;
+  py::list steps;
+  for (const auto& s : p.steps) steps.append(py::make_tuple(s.number, s.ts_ns, s.step));
+  d["steps"] = steps;
+  py::list blobs;
+  for (const auto& b : p.buckets) blobs.append(py::bytes(b));
+  d["buckets"] = blobs;
+  return d;
+}
+
+// (blob, number offset, previous counted time or None) per piece, in piece order.
+using PieceTuple = std::tuple<py::bytes, std::uint64_t, std::optional<std::int64_t>>;
+
+std::vector<cluster::PieceBucket> pieces_of(const std::vector<PieceTuple>& pieces) {
+  std::vector<cluster::PieceBucket> out;
+  for (const auto& [blob, offset, previous] : pieces) out.push_back({view_of(blob), offset, previous});
+  return out;
+}
+
+py::bytes cluster_reduce_frames(const std::vector<PieceTuple>& pieces, std::int64_t first_ts,
+                                bool json) {
+  std::string out;
+  {
+    const auto in = pieces_of(pieces);
+    py::gil_scoped_release unlocked;
+    out = cluster::reduce_frames(in, first_ts,
+                                 json ? tcplens::FrameFormat::json : tcplens::FrameFormat::tsv);
+  }
+  return py::bytes(out);
+}
+
+py::bytes cluster_reduce_records(const std::vector<PieceTuple>& pieces,
+                                 const std::vector<std::pair<std::uint64_t, std::int64_t>>& sweeps,
+                                 double idle_s, double linger_s) {
+  std::string out;
+  {
+    const auto in = pieces_of(pieces);
+    std::vector<cluster::Sweep> looks;
+    for (const auto& [number, now] : sweeps) looks.push_back({number, now});
+    py::gil_scoped_release unlocked;
+    out = cluster::reduce_records(in, looks, static_cast<std::int64_t>(idle_s * 1e9),
+                                  static_cast<std::int64_t>(linger_s * 1e9));
+  }
+  return py::bytes(out);
+}
+
+py::bytes cluster_merge(const std::vector<py::bytes>& buckets, bool records) {
+  std::vector<std::string_view> views;
+  for (const auto& b : buckets) views.push_back(view_of(b));
+  std::string out;
+  {
+    py::gil_scoped_release unlocked;
+    out = records ? cluster::merge_records(views) : cluster::merge_frames(views);
+  }
+  return py::bytes(out);
+}
+
+std::string cluster_frame_header(bool json) {
+  std::string out;
+  tcplens::append_frame_header(out, json ? tcplens::FrameFormat::json : tcplens::FrameFormat::tsv,
+                               nullptr);
+  return out;
+}
+
+std::string cluster_account_line(std::uint64_t frames_read, std::uint64_t tcp_analysed,
+                                 const std::vector<std::uint64_t>& skipped) {
+  tcplens::ReadAccount a;
+  a.frames_read = frames_read;
+  a.tcp_analysed = tcp_analysed;
+  for (std::size_t i = 0; i < skipped.size() && i < a.skipped.size(); ++i) a.skipped[i] = skipped[i];
+  return tcplens::account_line(a);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_tcplens, m) {
@@ -147,6 +266,13 @@ PYBIND11_MODULE(_tcplens, m) {
   m.def("frames", &frames, py::arg("paths"), py::arg("fields"), py::arg("filter"));
   m.def("summary", &summary, py::arg("paths"), py::arg("filter"), py::arg("idle_timeout"));
   m.def("explain", &explain, py::arg("paths"), py::arg("stream"), py::arg("lang"));
+  m.def("cluster_map", &cluster_map);
+  m.def("cluster_reduce_frames", &cluster_reduce_frames);
+  m.def("cluster_reduce_records", &cluster_reduce_records);
+  m.def("cluster_merge", &cluster_merge);
+  m.def("cluster_frame_header", &cluster_frame_header);
+  m.def("cluster_account_line", &cluster_account_line);
+  m.def("expand_folders", &tcplens::expand_folders);
   py::list names;
   for (const api::Field& f : api::frame_fields()) names.append(std::string(f.name));
   m.attr("FRAME_FIELDS") = names;
