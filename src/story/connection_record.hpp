@@ -146,7 +146,7 @@ struct SideFacts {
   std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
   bool acked_peer = false;    // sent an ACK: proof the peer sent something (its SYN/ACK at least)
   std::uint64_t resends = 0;  // segments this side resent (SequenceReach)
-  std::uint64_t resent_segments = 0;  // distinct segments among them (by starting sequence)
+  std::uint64_t resent_segments = 0;  // distinct starting sequences among them
   // Relative sequence of the first payload byte captured: 1 with a SYN seen; without one the
   // byte counts start at the first data seen (bytes_from_data_seen).
   bool bytes_from_data_seen = false;

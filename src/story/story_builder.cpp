@@ -32,6 +32,13 @@ constexpr std::array<std::uint32_t, kFlagNames.size()> kFlagBits{
 
 }  // namespace
 
+bool StoryBuilder::note_start(std::vector<std::uint32_t>& starts, std::uint32_t seq) {
+  auto it = std::lower_bound(starts.begin(), starts.end(), seq);
+  if (it != starts.end() && *it == seq) return false;
+  starts.insert(it, seq);
+  return true;
+}
+
 void StoryBuilder::RttSample::add(std::int64_t x) {
   min_ns = seen == 0 ? x : std::min(min_ns, x);
   // A bounded, evenly thinned sample: the median stays representative on long connections.
@@ -176,27 +183,14 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
   count_frame(r, me, peer, mine.data, t.dir[p].data, s, v, ts);
   const bool keepalive = !v.analysis_hidden && (v.flags & analysis_flag::keep_alive);
   const bool resend = !keepalive && mine.reach.resend(v.rel_seq, s.payload_len, syn, fin);
-  if (resend) ++me.resends;
+  if (resend) {
+    ++me.resends;
+    if (note_start(mine.resent_starts, v.rel_seq)) ++me.resent_segments;
+  }
 
   if (ack && v.rel_ack >= 1) {
     acknowledge(t, p, v.rel_ack);
-    // The peer's latest turns that this ACK covers for the first time.
-    for (std::size_t i = r.turns.size(); i-- > 0 && i + 4 >= r.turns.size();) {
-      Turn& turn = r.turns[i];
-      if (turn.from != static_cast<Side>(p) || turn.acked_ns >= 0) continue;
-      if (!rel_le(turn.end_seq, v.rel_ack)) {
-        if (rel_lt(turn.first_seq, v.rel_ack) && rel_lt(turn.partial_ack, v.rel_ack)) {
-          turn.partial_ack = v.rel_ack;
-        }
-        continue;
-      }
-      turn.acked_ns = ts;
-      turn.ack_in_syn = syn;
-      turn.ack = v.rel_ack;
-      turn.ack_with_data = s.payload_len > 0;
-      turn.peer_window_raw = s.window;
-      turn.peer_window = v.window;
-    }
+    acknowledge_turns(r.turns, static_cast<Side>(p), s, v, ts);
   }
   // Rounds: new data (not a resend, not a keep-alive) from one side until the other speaks.
   constexpr std::uint32_t kNotNew =
@@ -234,7 +228,7 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
   // An ACK RTT on this frame measures the peer's data.
   if (v.has_ack_rtt && !v.analysis_hidden) t.dir[p].rtt.add(v.ack_rtt_ns);
 
-  track_segment(t, d, s, v, ts, resend);
+  track_segment(t, d, s, v, ts);
   t.diagnosis.add(s, v, ts);
 
   // Closed: a RST, or the second FIN acknowledged (the FIN's own sequence number is covered).
@@ -247,12 +241,34 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
     for (int i = 0; i < 2; ++i) {
       c.reach[i] = t.dir[i].reach;
       c.data[i] = t.dir[i].data;
+      c.resent_starts[i] = std::move(t.dir[i].resent_starts);
     }
     c.record = complete(t, false);  // settles the client's direction, from the ports if need be
     c.client_direction = t.client_direction;
     c.diagnosis = std::move(t.diagnosis);
     trackers_.erase(v.stream);
     closed_.emplace(v.stream, std::move(c));
+  }
+}
+
+void StoryBuilder::acknowledge_turns(std::vector<Turn>& turns, Side peer, const Segment& s,
+                                     const Verdict& v, std::int64_t ts) {
+  // The peer's latest turns that this ACK covers for the first time.
+  for (std::size_t i = turns.size(); i-- > 0 && i + 4 >= turns.size();) {
+    Turn& turn = turns[i];
+    if (turn.from != peer || turn.acked_ns >= 0) continue;
+    if (!rel_le(turn.end_seq, v.rel_ack)) {
+      if (rel_lt(turn.first_seq, v.rel_ack) && rel_lt(turn.partial_ack, v.rel_ack)) {
+        turn.partial_ack = v.rel_ack;
+      }
+      continue;
+    }
+    turn.acked_ns = ts;
+    turn.ack_in_syn = s.has(tcp_flag::syn);
+    turn.ack = v.rel_ack;
+    turn.ack_with_data = s.payload_len > 0;
+    turn.peer_window_raw = s.window;
+    turn.peer_window = v.window;
   }
 }
 
@@ -265,13 +281,18 @@ void StoryBuilder::add_after_close(Closed& c, const Segment& s, const Verdict& v
   const bool syn = s.has(tcp_flag::syn);
   const bool fin = s.has(tcp_flag::fin);
   count_frame(r, me, peer, c.data[d], c.data[1 - d], s, v, ts);
+  // An ACK after the close (or after a RST) still tells how much of the peer's data arrived.
+  if (s.has(tcp_flag::ack) && v.rel_ack >= 1) {
+    acknowledge_turns(r.turns, static_cast<Side>(1 - my_side), s, v, ts);
+    for (RetransmissionEpisode& e : r.episodes) {
+      if (e.from != static_cast<Side>(my_side) && rel_le(e.seq + e.len, v.rel_ack)) e.acked = true;
+    }
+  }
   c.diagnosis.add(s, v, ts);
   const bool keepalive = !v.analysis_hidden && (v.flags & analysis_flag::keep_alive);
   if (keepalive || !c.reach[d].resend(v.rel_seq, s.payload_len, syn, fin)) return;
   ++me.resends;
-  if (!c.any_resent[d] || c.last_resent[d] != v.rel_seq) ++me.resent_segments;
-  c.any_resent[d] = true;
-  c.last_resent[d] = v.rel_seq;
+  if (note_start(c.resent_starts[d], v.rel_seq)) ++me.resent_segments;
   // A resend of a segment already in an episode (a FIN resent after the close) joins it.
   for (RetransmissionEpisode& e : r.episodes) {
     if (e.from == static_cast<Side>(my_side) && e.seq == v.rel_seq && e.sends_ns.size() < 64) {
@@ -333,7 +354,7 @@ std::vector<ConnectionRecord> StoryBuilder::take_idle(std::int64_t now_ns, std::
 }
 
 void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verdict& v,
-                                 std::int64_t ts, bool resend) {
+                                 std::int64_t ts) {
   const bool syn = s.has(tcp_flag::syn);
   const bool fin = s.has(tcp_flag::fin);
   if (s.payload_len == 0 && !syn && !fin) return;
@@ -349,10 +370,6 @@ void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verd
                              [](const InFlight& f, std::uint32_t x) { return rel_lt(f.seq, x); });
   if (it != list.end() && it->seq == seq) {
     ConnectionRecord& r = t.record;
-    if (resend && !it->resent) {
-      it->resent = true;
-      ++r.side[d].resent_segments;
-    }
     if (it->episode < 0) {
       it->episode = static_cast<std::int32_t>(r.episodes.size());
       RetransmissionEpisode e;
@@ -382,9 +399,7 @@ void StoryBuilder::track_segment(Tracker& t, int d, const Segment& s, const Verd
     dir.head = kAckedKept;
     it = list.begin() + static_cast<std::ptrdiff_t>(pos);
   }
-  // A resend whose first transmission was not captured (at the receiver: it fills a hole).
-  if (resend) ++t.record.side[d].resent_segments;
-  list.insert(it, InFlight{seq, end, ts, -1, resend});
+  list.insert(it, InFlight{seq, end, ts, -1});
 }
 
 void StoryBuilder::acknowledge(Tracker& t, int d, std::uint32_t ack_rel) {

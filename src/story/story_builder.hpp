@@ -48,7 +48,6 @@ class StoryBuilder {
     std::uint32_t end;
     std::int64_t first_ns;
     std::int32_t episode;  // index into the record's episodes, -1 while sent once
-    bool resent;           // counted in resent_segments already
   };
   // ACK RTT samples of one side's data, evenly thinned past the cap.
   struct RttSample {
@@ -68,6 +67,9 @@ class StoryBuilder {
     DataSpan data;
     std::uint32_t fin_end = 0;  // relative, one past its first FIN (when first_fin_ns >= 0)
     RttSample rtt;              // this direction's data acknowledged by the peer
+    // Relative starting sequences of this direction's resends, sorted: resent_segments counts
+    // them (grows with the connection's distinct resent segments, not with its frames).
+    std::vector<std::uint32_t> resent_starts;
   };
   struct Tracker {
     ConnectionRecord record;  // sides indexed by analysis direction until finish()
@@ -86,17 +88,20 @@ class StoryBuilder {
     int client_direction = 0;  // the analysis direction of the client
     SequenceReach reach[2];    // by analysis direction
     DataSpan data[2];
-    std::uint32_t last_resent[2] = {0, 0};
-    bool any_resent[2] = {false, false};
+    std::vector<std::uint32_t> resent_starts[2];  // by analysis direction, see DirectionTrack
   };
 
-  void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts,
-                     bool resend);
+  void track_segment(Tracker& t, int d, const Segment& s, const Verdict& v, std::int64_t ts);
+  // Notes a resend's starting sequence; true the first time (a distinct resent segment).
+  static bool note_start(std::vector<std::uint32_t>& starts, std::uint32_t seq);
   void acknowledge(Tracker& t, int d, std::uint32_t ack_rel);
   // Facts every frame adds, live or closed: frames, flags, bytes, ACKed bytes, FIN and RST.
   static void count_frame(ConnectionRecord& r, SideFacts& me, SideFacts& peer, DataSpan& my_data,
                           const DataSpan& peer_data, const Segment& s, const Verdict& v,
                           std::int64_t ts);
+  // The turns of `peer` an ACK covers: fully (the first such ACK) or in part (partial_ack).
+  static void acknowledge_turns(std::vector<Turn>& turns, Side peer, const Segment& s,
+                                const Verdict& v, std::int64_t ts);
   static void add_after_close(Closed& c, const Segment& s, const Verdict& v, std::int64_t ts);
   // A new stream on `key`: the record of its previous stream can get no more frames.
   void release_previous(const FlowKey& key, std::uint32_t stream);

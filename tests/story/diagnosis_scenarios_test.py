@@ -102,13 +102,6 @@ def near(a, b, rel):
 
 # ---- the scenarios ---------------------------------------------------------------------------
 
-# Where tcplens deliberately differs from a truth file, and why (issue 15's rules win).
-VERDICT_OVERRIDES = {
-    # Two request/response exchanges of 40 ms round trips, no loss, no idle time long against
-    # the RTT: issue 15 says "short exchanges that finish without loss or stall are healthy".
-    "fastopen": "healthy",
-}
-
 TIMER_CAUSES = {"tail-loss-probe", "retransmission-timeout"}
 
 
@@ -121,7 +114,7 @@ def wire_scenario(tcplens, lab, name):
         conns = [conn_of(records, c["client_port"]) for c in truth["connections"]]
     else:
         conns = [conn_of(records, truth["client_port"])]
-    expected = VERDICT_OVERRIDES.get(name, truth["expected_verdict"])
+    expected = truth["expected_verdict"]
     for r in conns:
         d = r["diagnosis"]
         check(d["verdict"] == expected,

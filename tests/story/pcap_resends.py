@@ -105,8 +105,15 @@ def tcp_of(link, pkt):
 
 def resends(path, streams):
     """{stream: resends} for the frames whose tshark stream is given (streams[i] for frame i)."""
+    return resends_and_segments(path, streams)[0]
+
+
+def resends_and_segments(path, streams):
+    """({stream: resends}, {stream: distinct segments among them}): a distinct segment is a
+    distinct (direction, starting sequence number) among the resends, however often resent."""
     highest = {}  # (stream, src, sport) -> one past the highest sequence seen
     out = {}
+    starts = {}  # stream -> {(src, sport, seq)} of the resends
     tcp_frames = (tcp_of(link, pkt) for link, pkt in frames(path))
     for stream, t in zip(streams, tcp_frames):
         if stream is None or t is None:
@@ -127,9 +134,10 @@ def resends(path, streams):
         probe = not syn and not fin and length == 1 and end == top
         if below and not probe:
             out[stream] += 1
+            starts.setdefault(stream, set()).add((src, sport, seq))
         if 0 < ((end - top) & 0xFFFFFFFF) < 0x80000000:
             highest[key] = end
-    return out
+    return out, {stream: len(starts.get(stream, ())) for stream in out}
 
 
 if __name__ == "__main__":

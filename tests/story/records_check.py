@@ -3,7 +3,8 @@
 records_check.py TCPLENS CAPTURE
 - one record per tshark tcp.stream, frames per record = tshark's frames of that stream (counted
   from `tshark -T fields -e tcp.stream`), the records' frames = the TCP frames analysed;
-- `retransmissions` of each record = the resends pcap_resends.py counts from the packets;
+- `retransmissions` of each record = the resends pcap_resends.py counts from the packets, and
+  `retransmitted_segments` = the distinct (direction, starting sequence) among them;
 - the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
   RTT as `summary --json`.
 """
@@ -66,11 +67,13 @@ def main():
     check(total == account["tcp_analysed"], f"records hold {total} frames, analysed "
           f"{account['tcp_analysed']}")
 
-    resends = pcap_resends.resends(capture, streams)
+    resends, distinct = pcap_resends.resends_and_segments(capture, streams)
     for s, r in by_stream.items():
         check(r["retransmissions"] == resends.get(s, 0),
               f"stream {s}: retransmissions {r['retransmissions']}, packets {resends.get(s, 0)}")
-        check(r["retransmitted_segments"] <= r["retransmissions"], f"stream {s}: segments")
+        check(r["retransmitted_segments"] == distinct.get(s, 0),
+              f"stream {s}: retransmitted_segments {r['retransmitted_segments']}, packets "
+              f"{distinct.get(s, 0)}")
 
     # The table: stream, retx and rtt columns.
     for row in run(tcplens, "summary", "--quiet", capture).splitlines()[1:]:

@@ -312,9 +312,14 @@ TEST(Story, PartlyAcknowledgedDataSaysHowMuch) {
   ASSERT_EQ(recs.size(), 1u);
   const std::string story = explain(recs, 0, Language::en);
   EXPECT_EQ(story.find("1427880 bytes (seq 1–1427880, 978 segments); never"), std::string::npos);
-  EXPECT_NE(story.find("1384080 of them were acknowledged (up to ACK 1384081), the last 43800"),
+  // The client's highest ACK is 1385541 (tshark: frame 1640, after the RSTs); the data section,
+  // the record and the ending say the same: 1385540 acknowledged, 42340 not.
+  EXPECT_NE(story.find("1385540 of them were acknowledged (up to ACK 1385541), the last 42340"),
             std::string::npos)
       << story;
+  EXPECT_EQ(recs[0].server().acked_bytes, 1385540u);
+  EXPECT_NE(story.find("42340 of the server's 1427880"), std::string::npos) << story;
+  EXPECT_NE(story.find("42340 bytes were left unacknowledged"), std::string::npos) << story;
 }
 
 }  // namespace
