@@ -17,20 +17,35 @@ void ShardRows::add(std::uint64_t key, const FrameRow& row, FrameFormat format,
                           row.verdict->stream});
 }
 
+namespace {
+
+// The shard whose next item (`next[s]`-th of `items(s)`) has the smallest key, or n when every
+// shard is used up: one step of the k-way merge both mergers do (k is a handful of shards).
+template <typename Items, typename Key>
+std::size_t smallest_head(std::size_t n, const std::vector<std::size_t>& next, Items items,
+                          Key key) {
+  std::size_t best = n;
+  std::uint64_t best_key = UINT64_MAX;
+  for (std::size_t s = 0; s < n; ++s) {
+    const auto& list = items(s);
+    if (next[s] < list.size() && key(list[next[s]]) < best_key) {
+      best = s;
+      best_key = key(list[next[s]]);
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
 void RowMerger::merge(const std::vector<ShardRows>& rows, std::string& out) {
   const std::size_t n = rows.size();
   std::vector<std::size_t> row(n, 0);
   std::vector<std::size_t> at(n, 0);
   for (;;) {
-    std::size_t best = n;
-    std::uint64_t best_key = UINT64_MAX;
-    for (std::size_t w = 0; w < n; ++w) {
-      const auto& marks = rows[w].marks;
-      if (row[w] < marks.size() && marks[row[w]].key < best_key) {
-        best = w;
-        best_key = marks[row[w]].key;
-      }
-    }
+    const std::size_t best = smallest_head(
+        n, row, [&](std::size_t w) -> const auto& { return rows[w].marks; },
+        [](const RowMark& m) { return m.key; });
     if (best == n) break;
     const ShardRows& r = rows[best];
     const RowMark& mark = r.marks[row[best]++];
@@ -77,15 +92,9 @@ void RecordMerger::merge(const std::vector<ShardOut>& outs) {
   const std::size_t n = outs.size();
   std::vector<std::size_t> at(n, 0);
   for (;;) {
-    std::size_t best = n;
-    std::uint64_t best_frame = UINT64_MAX;
-    for (std::size_t s = 0; s < n; ++s) {
-      const auto& starts = outs[s].starts;
-      if (at[s] < starts.size() && starts[at[s]].first < best_frame) {
-        best = s;
-        best_frame = starts[at[s]].first;
-      }
-    }
+    const std::size_t best = smallest_head(
+        n, at, [&](std::size_t s) -> const auto& { return outs[s].starts; },
+        [](const auto& start) { return start.first; });
     if (best == n) break;
     const std::uint32_t local = outs[best].starts[at[best]++].second;
     std::vector<std::uint32_t>& global = global_[best];

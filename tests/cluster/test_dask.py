@@ -6,6 +6,7 @@ here on 127.0.0.1, and with one of those workers killed while the job runs.
 The rotated set: shared captures shifted onto one timeline (some overlapping, so connections of
 different captures interleave), seed.pcap twice 3 s apart (its 4-tuple reused across files),
 merged by time and cut by `editcap -c` into pieces; one piece truncated (damaged)."""
+import contextlib
 import os
 import re
 import signal
@@ -83,18 +84,25 @@ def one_machine(command, inputs, *options):
     return run.stdout, run.stderr.decode(), run.returncode
 
 
-def run_group(args, timeout=JOB_TIMEOUT, **kw):
-    """Runs a command in a session of its own; on a timeout the whole session is killed, so
-    nothing it started (a local cluster's workers) is left behind."""
+@contextlib.contextmanager
+def own_session(args, **kw):
+    """Starts a command in a session of its own; whatever happens in the block, the whole session
+    is killed if still running, so nothing it started (a local cluster's workers) is left
+    behind, and /proc is checked for leftovers."""
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True, **kw)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        yield proc
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         assert_session_gone(proc.pid)
+
+
+def run_group(args, timeout=JOB_TIMEOUT, **kw):
+    with own_session(args, **kw) as proc:
+        out, err = proc.communicate(timeout=timeout)
     return out, err.decode(), proc.returncode
 
 
@@ -281,11 +289,8 @@ def test_scheduler_and_two_workers(day, cluster):
 
 def test_worker_killed_mid_job(day, cluster):
     want_out, want_err, want_rc = one_machine("summary", day["pieces"])
-    proc = subprocess.Popen(cluster_cmd("summary", day["pieces"], "--scheduler",
-                                        cluster["address"]),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    try:
+    with own_session(cluster_cmd("summary", day["pieces"], "--scheduler",
+                                 cluster["address"])) as proc:
         victim = cluster["workers"][1]
         log = os.path.join(cluster["log"], f"{victim.pid}")
         deadline = time.monotonic() + 60
@@ -296,11 +301,6 @@ def test_worker_killed_mid_job(day, cluster):
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
         out, err = proc.communicate(timeout=JOB_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    assert_session_gone(proc.pid)
     assert proc.returncode == want_rc, err.decode()
     assert without_stats(err.decode()) == want_err
     assert out == want_out
