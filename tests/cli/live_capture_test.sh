@@ -10,13 +10,22 @@ ns=tcplens-live-$$
 dir=$(mktemp -d)
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
+# Waits until N captures listen in the namespace (packet sockets in its /proc/net/packet), so
+# traffic is not sent before the capture opened, however loaded the machine is.
+wait_capturing() {  # N
+  for _ in $(seq 200); do
+    [ "$(ip netns exec "$ns" tail -n +2 /proc/net/packet | wc -l)" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+  echo "no capture listening after 10 s"; exit 1
+}
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 count=20
 ip netns exec "$ns" "$tcplens" frames -i lo -c $count -w "$dir/saved.pcap" tcp port 7777 \
   >"$dir/live.tsv" 2>"$dir/live.err" &
 cap=$!
-sleep 1
+wait_capturing 1
 # Traffic: one connection exchanging ROUNDS small messages on PORT, with UDP noise that a
 # filter on the port must drop.
 talk() {  # PORT ROUNDS
@@ -58,7 +67,7 @@ python3 "$compare" "$dir/ref.tsv" "$dir/live.tsv"
 # Ctrl-C during a live capture ends it cleanly with what was analysed written out.
 ip netns exec "$ns" "$tcplens" frames -i lo tcp >"$dir/int.tsv" 2>"$dir/int.err" &
 cap=$!
-sleep 1
+wait_capturing 1
 kill -INT $cap
 wait $cap
 head -1 "$dir/int.tsv" | grep -q "^frame.number" || { echo "no header after Ctrl-C"; exit 1; }
@@ -67,7 +76,7 @@ grep -q "interrupted" "$dir/int.err" || { echo "no account after Ctrl-C:"; cat "
 ip netns exec "$ns" "$tcplens" summary --json --account json -i lo tcp port 7778 >"$dir/sum.jsonl" \
   2>"$dir/sum.err" &
 cap=$!
-sleep 1
+wait_capturing 1
 ip netns exec "$ns" python3 - "$dir/sum.jsonl" <<'PY'
 import socket, sys, threading, time
 out = sys.argv[1]
@@ -106,7 +115,7 @@ ip netns exec "$ns" "$tcplens" frames -q -i lo tcp port 7779 >"$dir/flow.tsv" 2>
 rows_cap=$!
 ip netns exec "$ns" "$tcplens" print -q -i lo tcp port 7779 >"$dir/flow.txt" 2>/dev/null &
 print_cap=$!
-sleep 1
+wait_capturing 2
 talk 7779 1
 sleep 1
 live_rows=$(($(wc -l <"$dir/flow.tsv") - 1))
