@@ -191,20 +191,17 @@ std::string merge_frames(const std::vector<std::string_view>& buckets) {
   return out;
 }
 
-std::string merge_records(const std::vector<std::string_view>& buckets) {
-  std::vector<ShardOut> outs(buckets.size());
+WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets,
+                               std::vector<ShardOut>& parsed) {
+  parsed.assign(buckets.size(), ShardOut{});
+  std::vector<WholeRecordMerge::Shard> shards;
   for (std::size_t b = 0; b < buckets.size(); ++b) {
     Reader r(buckets[b]);
-    r.get_all(outs[b].starts);
-    r.get_all(outs[b].marks);
-    outs[b].text = r.rest();
+    r.get_all(parsed[b].starts);
+    r.get_all(parsed[b].marks);
+    shards.push_back({&parsed[b].starts, &parsed[b].marks, r.rest()});
   }
-  std::string out;
-  const RenderedEmit emit = [&](std::string_view text, bool) { out += text; };
-  RecordMerger merger(static_cast<unsigned>(buckets.size()), emit);
-  merger.merge(outs);
-  merger.finish();
-  return out;
+  return WholeRecordMerge(std::move(shards));
 }
 
 }  // namespace tcplens::cluster

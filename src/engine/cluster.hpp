@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/pipeline.hpp"
+#include "engine/shard_merge.hpp"
 #include "render/frame_writer.hpp"
 
 namespace tcplens::cluster {
@@ -92,6 +93,9 @@ std::string reduce_records(const std::vector<PieceBucket>& pieces, const std::ve
 
 // The buckets' outputs (in bucket order) merged: the text one machine writes (no header).
 std::string merge_frames(const std::vector<std::string_view>& buckets);
-std::string merge_records(const std::vector<std::string_view>& buckets);
+// Records: the merge planned over the buckets' texts (which must outlive it); `parsed` holds
+// their marks.
+WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets,
+                               std::vector<ShardOut>& parsed);
 
 }  // namespace tcplens::cluster

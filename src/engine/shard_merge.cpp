@@ -1,5 +1,8 @@
 #include "engine/shard_merge.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <string_view>
 
 #include "render/summary_writer.hpp"
@@ -87,33 +90,58 @@ void RecordShard::finish(ShardOut& out) {
   for (ConnectionRecord& r : maker.story.finish()) out.add(render, r);
 }
 
-void RecordMerger::merge(const std::vector<ShardOut>& outs) {
-  // The streams opened, in the order of their first frames.
-  const std::size_t n = outs.size();
+namespace {
+
+// The digits of `stream`, padded with spaces on the left to the field's width, as a record
+// shows its global stream number.
+std::string_view stream_digits(std::uint32_t stream, int width, char (&buffer)[24]) {
+  char digits[12];
+  const std::size_t count = std::to_chars(digits, digits + sizeof digits, stream).ptr - digits;
+  const std::size_t n = std::max(count, static_cast<std::size_t>(std::clamp(width, 0, 12)));
+  std::fill(buffer, buffer + (n - count), ' ');
+  std::copy(digits, digits + count, buffer + (n - count));
+  return {buffer, n};
+}
+
+// A record's text from its shard's `text` (it starts at `begin`) with the stream number
+// `stream` in place of the shard's own.
+void append_record(std::string& out, std::string_view text, std::size_t begin,
+                   const RecordMark& m, std::uint32_t stream) {
+  char buffer[24];
+  out.append(text.substr(begin, m.field.begin - begin));
+  out.append(stream_digits(stream, m.field.width, buffer));
+  out.append(text.substr(m.field.end, m.end - m.field.end));
+}
+
+}  // namespace
+
+void RecordMerger::number_streams(const std::vector<const std::vector<StreamStart>*>& starts) {
+  const std::size_t n = starts.size();
   std::vector<std::size_t> at(n, 0);
   for (;;) {
     const std::size_t best = smallest_head(
-        n, at, [&](std::size_t s) -> const auto& { return outs[s].starts; },
-        [](const auto& start) { return start.first; });
+        n, at, [&](std::size_t s) -> const auto& { return *starts[s]; },
+        [](const StreamStart& start) { return start.first; });
     if (best == n) break;
-    const std::uint32_t local = outs[best].starts[at[best]++].second;
+    const std::uint32_t local = (*starts[best])[at[best]++].second;
     std::vector<std::uint32_t>& global = global_[best];
     if (local >= global.size()) global.resize(local + 1, UINT32_MAX);
     global[local] = next_stream_++;
   }
-  for (std::size_t s = 0; s < n; ++s) {
+}
+
+void RecordMerger::merge(const std::vector<ShardOut>& outs) {
+  std::vector<const std::vector<StreamStart>*> starts;
+  for (const ShardOut& out : outs) starts.push_back(&out.starts);
+  number_streams(starts);
+  for (std::size_t s = 0; s < outs.size(); ++s) {
     const ShardOut& out = outs[s];
     std::size_t at_text = 0;
     for (const RecordMark& m : out.marks) {
       const std::uint32_t stream = global_[s][m.local_stream];
       std::string& text = stream == next_emit_ ? ready_ : waiting_[stream].first;
       text.clear();
-      text.append(out.text, at_text, m.field.begin - at_text);
-      const std::size_t digits = text.size();
-      append_uint(text, stream);
-      const auto pad = static_cast<std::size_t>(m.field.width);
-      if (text.size() - digits < pad) text.insert(digits, pad - (text.size() - digits), ' ');
-      text.append(out.text, m.field.end, m.end - m.field.end);
+      append_record(text, out.text, at_text, m, stream);
       at_text = m.end;
       if (stream != next_emit_) {
         waiting_[stream].second = m.flag;
@@ -126,6 +154,45 @@ void RecordMerger::merge(const std::vector<ShardOut>& outs) {
         emit_(it->second.first, it->second.second);
       }
     }
+  }
+}
+
+WholeRecordMerge::WholeRecordMerge(std::vector<Shard> shards) : shards_(std::move(shards)) {
+  const RenderedEmit ignore = [](std::string_view, bool) {};
+  RecordMerger numbers(static_cast<unsigned>(shards_.size()), ignore);
+  std::vector<const std::vector<StreamStart>*> starts;
+  for (const Shard& s : shards_) starts.push_back(s.starts);
+  numbers.number_streams(starts);
+  char buffer[24];
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    const std::vector<RecordMark>& marks = *shards_[s].marks;
+    std::size_t begin = 0;
+    for (std::size_t k = 0; k < marks.size(); ++k) {
+      const RecordMark& m = marks[k];
+      const std::uint32_t stream = numbers.global_[s][m.local_stream];
+      places_.push_back({stream, static_cast<std::uint32_t>(s), k});
+      size_ += (m.end - begin) - (m.field.end - m.field.begin) +
+               stream_digits(stream, m.field.width, buffer).size();
+      begin = m.end;
+    }
+  }
+  std::stable_sort(places_.begin(), places_.end(),
+                   [](const Place& a, const Place& b) { return a.stream < b.stream; });
+}
+
+void WholeRecordMerge::write(char* out) const {
+  char buffer[24];
+  auto put = [&](std::string_view part) {
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  };
+  for (const Place& p : places_) {
+    const Shard& shard = shards_[p.shard];
+    const RecordMark& m = (*shard.marks)[p.mark];
+    const std::size_t begin = p.mark == 0 ? 0 : (*shard.marks)[p.mark - 1].end;
+    put(shard.text.substr(begin, m.field.begin - begin));
+    put(stream_digits(p.stream, m.field.width, buffer));
+    put(shard.text.substr(m.field.end, m.end - m.field.end));
   }
 }
 

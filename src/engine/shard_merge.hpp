@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -66,8 +67,11 @@ struct RecordMark {
 
 // What one shard made of its frames: the streams it opened (its own numbers, in order, with
 // their first frames) and the rendered records of the connections that ended or went idle.
+// A stream a shard opened: its first frame's number and the shard's own number for it.
+using StreamStart = std::pair<std::uint64_t, std::uint32_t>;
+
 struct ShardOut {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> starts;
+  std::vector<StreamStart> starts;
   std::string text;
   std::vector<RecordMark> marks;
   void clear() {
@@ -101,14 +105,42 @@ class RecordMerger {
   void merge(const std::vector<ShardOut>& outs);
   // After the last merge: the records still waiting (for streams never seen: gaps).
   void finish();
-
  private:
+  friend class WholeRecordMerge;
+  // Global numbers for the streams the shards opened, in the order of their first frames.
+  void number_streams(const std::vector<const std::vector<StreamStart>*>& starts);
   std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
   std::map<std::uint32_t, std::pair<std::string, bool>> waiting_;  // text and flag, by stream
   std::string ready_;  // the text of the record that is next in stream order
   const RenderedEmit& emit_;
   std::uint32_t next_stream_ = 0;
   std::uint32_t next_emit_ = 0;
+};
+
+// Every shard's whole output at once (the cluster's merge, engine/cluster.cpp): the records
+// sorted by global stream and written once, straight from the shards' texts into a buffer of
+// the exact size (no record waits, no copy of a shard's text: outputs of gigabytes).
+class WholeRecordMerge {
+ public:
+  struct Shard {
+    const std::vector<StreamStart>* starts;
+    const std::vector<RecordMark>* marks;
+    std::string_view text;
+  };
+  explicit WholeRecordMerge(std::vector<Shard> shards);
+  [[nodiscard]] std::size_t size() const { return size_; }
+  // Writes size() bytes at `out`.
+  void write(char* out) const;
+
+ private:
+  struct Place {
+    std::uint32_t stream;
+    std::uint32_t shard;
+    std::size_t mark;
+  };
+  std::vector<Shard> shards_;
+  std::vector<Place> places_;  // in stream order (records of one stream in their shards' order)
+  std::size_t size_ = 0;
 };
 
 // A record as `summary --json` prints it (with its newline), its stream field noted: the

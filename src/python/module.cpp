@@ -225,12 +225,24 @@ py::bytes cluster_reduce_records(const std::vector<PieceTuple>& pieces,
 py::bytes cluster_merge(const std::vector<py::bytes>& buckets, bool records) {
   std::vector<std::string_view> views;
   for (const auto& b : buckets) views.push_back(view_of(b));
-  std::string out;
+  if (!records) {
+    std::string out;
+    {
+      py::gil_scoped_release unlocked;
+      out = cluster::merge_frames(views);
+    }
+    return py::bytes(out);
+  }
+  // Records are written straight into the bytes object: outputs reach gigabytes.
+  std::vector<tcplens::ShardOut> parsed;
+  const tcplens::WholeRecordMerge merge = cluster::merge_records(views, parsed);
+  PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(merge.size()));
+  if (out == nullptr) throw py::error_already_set();
   {
     py::gil_scoped_release unlocked;
-    out = records ? cluster::merge_records(views) : cluster::merge_frames(views);
+    merge.write(PyBytes_AS_STRING(out));
   }
-  return py::bytes(out);
+  return py::reinterpret_steal<py::bytes>(out);
 }
 
 std::string cluster_frame_header(bool json) {
