@@ -12,8 +12,10 @@ are pure: a worker lost costs its tasks a rerun and changes nothing.
 """
 
 import argparse
+import contextlib
 import os
 import sys
+import time
 
 from . import _tcplens
 
@@ -106,6 +108,7 @@ class Result:
         self.account_line = ""
         self.nothing_read = False
         self.stats = {}
+        self.keys = {}  # task kind -> futures' keys (for --stats' costs)
 
 
 def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
@@ -114,6 +117,7 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
     returns a Result whose output is the bytes one machine writes to stdout."""
     if command not in ("summary", "frames"):
         raise ValueError(f"unknown command {command!r}: summary or frames")
+    started = time.monotonic()
     files = _tcplens.expand_folders([os.fspath(p) for p in inputs])
     if buckets is None:
         buckets = max(1, 2 * sum(client.nthreads().values()))
@@ -128,6 +132,7 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
         submit_map([i])
     alone = client.gather([mapped[(i,)][1] for i in range(len(files))])
     result = Result()
+    mapped_at = time.monotonic()
     if any(f["exit_status"] == 2 for f in alone):  # the filter
         bad = next(f for f in alone if f["exit_status"] == 2)
         result.exit_status = 2
@@ -139,6 +144,7 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
         if len(g) > 1:
             submit_map(g)
     facts = client.gather([mapped[tuple(g)][1] for g in groups])
+    regrouped_at = time.monotonic()
     for g in groups:  # files read in a group are not needed alone
         if len(g) > 1:
             for i in g:
@@ -196,6 +202,7 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
     pieces = [mapped[tuple(groups[k])][0] for k in live]
     sweeps = _sweeps([facts[k] for k in live], [offsets[k] for k in live])
     reduced = []
+    result.keys = {"map": [f.key for f, _ in mapped.values()], "inputs": {}}
     for b in range(buckets if live else 0):
         blobs = [client.submit(_bucket, p, b, pure=True) for p in pieces]
         if command == "frames":
@@ -205,7 +212,9 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
             task = client.submit(_reduce_records, blobs, places, sweeps, idle_s, linger_s,
                                  pure=True)
         reduced.append(task)
+        result.keys["inputs"][task.key] = [blob.key for blob in blobs]
     outputs = client.gather(reduced)
+    reduced_at = time.monotonic()
     text = _tcplens.cluster_merge(outputs, command == "summary") if outputs else b""
     if command == "frames":
         if counted > 0 or result.exit_status == 0:
@@ -221,8 +230,37 @@ def run(client, command, inputs, filter="", buckets=None, frame_format="tsv",
         "reduce_tasks": len(reduced),
         "bytes_shuffled": sum(sum(facts[k]["bucket_bytes"]) for k in live),
         "bytes_merged": sum(len(o) for o in outputs),
+        # Wall seconds on the client: map (every file, and overlapping ones again together),
+        # reduce (the buckets moved to their reducers and analysed), the merge.
+        "map_s": round(regrouped_at - started, 3),
+        "reduce_s": round(reduced_at - (regrouped_at if live else mapped_at), 3),
+        "merge_s": round(time.monotonic() - reduced_at, 3),
     }
     return result
+
+
+def _costs(records, keys):
+    """Task seconds by kind and the bucket bytes that crossed between workers, from Dask's task
+    stream (`records`) of a run whose futures' keys are `keys` (Result.keys)."""
+    by_key = {r["key"]: r for r in records if r.get("status") == "OK"}
+    kind = {k: "map" for k in keys.get("map", [])}
+    kind.update({k: "reduce" for k in keys.get("inputs", {})})
+    seconds = {"map": 0.0, "reduce": 0.0, "transfer": 0.0}
+    for key, r in by_key.items():
+        for step in r["startstops"]:
+            if step["action"] == "compute" and key in kind:
+                seconds[kind[key]] += step["stop"] - step["start"]
+            elif step["action"] == "transfer":
+                seconds["transfer"] += step["stop"] - step["start"]
+    crossed = 0
+    for reduce_key, blob_keys in keys.get("inputs", {}).items():
+        at = by_key.get(reduce_key, {}).get("worker")
+        for k in blob_keys:
+            blob = by_key.get(k)
+            if blob is not None and at is not None and blob["worker"] != at:
+                crossed += blob["nbytes"]
+    return {"task_s": {k: round(v, 3) for k, v in seconds.items()},
+            "bytes_between_workers": crossed}
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -287,11 +325,18 @@ def main(argv=None):
     if not inputs:
         print(f"tcplens: {args.words[0]}: no such file", file=sys.stderr)
         return 1
+    begun = time.monotonic()
     client, cluster = _client(args)
     try:
-        result = run(client, args.command, inputs, filter, args.buckets, args.format,
-                     args.idle_timeout, args.linger)
+        connected = time.monotonic()
+        from distributed import get_task_stream
+
+        with get_task_stream(client) if args.stats else contextlib.nullcontext() as stream:
+            result = run(client, args.command, inputs, filter, args.buckets, args.format,
+                         args.idle_timeout, args.linger)
         if args.stats:
+            result.stats["cluster_start_s"] = round(connected - begun, 3)
+            result.stats.update(_costs(stream.data, result.keys))
             result.stats["worker_tasks"] = client.run(_executed)
             result.stats["worker_peak_rss"] = client.run(_peak_memory)
     finally:
