@@ -75,8 +75,7 @@ void ShardOut::add(const RecordRender& render, const ConnectionRecord& r) {
   marks.push_back(RecordMark{text.size(), field, r.stream, flag});
 }
 
-void RecordShard::frame(const Segment& s, std::int64_t ts_ns, std::uint64_t number,
-                        ShardOut& out) {
+void RecordShard::frame(const Segment& s, std::int64_t ts_ns, std::uint64_t number, ShardOut& out) {
   const Verdict v = maker.analyzer.analyze(s, ts_ns, number);
   if (v.new_stream) out.starts.emplace_back(number, v.stream);
   maker.tell(s, v, ts_ns, [&](ConnectionRecord&& r) { out.add(render, r); });
@@ -105,8 +104,8 @@ std::string_view stream_digits(std::uint32_t stream, int width, char (&buffer)[2
 
 // A record's text from its shard's `text` (it starts at `begin`) with the stream number
 // `stream` in place of the shard's own.
-void append_record(std::string& out, std::string_view text, std::size_t begin,
-                   const RecordMark& m, std::uint32_t stream) {
+void append_record(std::string& out, std::string_view text, std::size_t begin, const RecordMark& m,
+                   std::uint32_t stream) {
   char buffer[24];
   out.append(text.substr(begin, m.field.begin - begin));
   out.append(stream_digits(stream, m.field.width, buffer));

@@ -105,6 +105,7 @@ class RecordMerger {
   void merge(const std::vector<ShardOut>& outs);
   // After the last merge: the records still waiting (for streams never seen: gaps).
   void finish();
+
  private:
   friend class WholeRecordMerge;
   // Global numbers for the streams the shards opened, in the order of their first frames.
