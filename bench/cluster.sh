@@ -14,12 +14,15 @@
 #
 # Each round runs, back to back, with the page cache warm:
 #   one    tcplens summary --json FILES                       (the default analysers)
+#   one1   tcplens summary --json --threads 1 FILES           (one analyser: one core's cost)
 #   w1     python3 -m tcplens.dask summary --workers 1 --stats FILES
 #   w2     python3 -m tcplens.dask summary --workers 2 --stats FILES
-# checks that w1 and w2 wrote one's bytes, and prints per run: wall seconds and peak RSS
-# (/usr/bin/time; for the cluster runs the client's), the cluster's start, map, reduce and merge
-# wall seconds, task seconds (map, reduce, transfer), bytes dealt into buckets and bytes that
-# crossed between workers, each worker's peak RSS. Medians over ROUNDS (default 3) at the end.
+# checks that every run wrote one's bytes, and prints per run: wall seconds, CPU seconds (user +
+# system, with the cluster's workers: /usr/bin/time counts waited-for children), peak RSS of
+# the process (the client's for the cluster runs; each worker's apart), and for the cluster
+# runs the start, map, reduce and merge wall seconds on the client, task seconds (map, reduce,
+# transfer), bytes dealt into buckets and bytes that crossed between workers. Medians over
+# ROUNDS (default 3) at the end.
 #
 #   TCPLENS=path   the binary (default: build/tcplens of this repository); its python/ folder
 #                  next to it is the module (PYTHONPATH)
@@ -77,42 +80,52 @@ for p in k: v = v[p]
 print(max(v.values()) if isinstance(v, dict) else v)' "$1" "$2"
 }
 
-declare -A wall rss
+declare -A wall cpu rss
 keys=(cluster_start_s map_s reduce_s merge_s task_s.map task_s.reduce task_s.transfer
-  bytes_shuffled bytes_between_workers worker_peak_rss)
+  bytes_shuffled bytes_between_workers worker_peak_rss client_peak_rss)
 declare -A stat
+timed() {  # RUN OUT CMD...: runs CMD >OUT, notes its wall, CPU seconds and peak RSS (KB)
+  local run=$1 dst=$2 w u s m
+  shift 2
+  /usr/bin/time -f '%e %U %S %M' -o "$out/time" "$@" >"$dst"
+  read -r w u s m <"$out/time"
+  wall[$run]+="$w " cpu[$run]+="$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}') " rss[$run]+="$m "
+  printf 'round %d  %-4s %6.2f s wall %6.2f s CPU' "$r" "$run" "$w" "$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')"
+}
 for ((r = 1; r <= rounds; r++)); do
-  /usr/bin/time -f '%e %M' -o "$out/time" "$tcplens" summary --json -q "${files[@]}" >"$out/one.json"
-  read -r w m <"$out/time"
-  wall[one]+="$w " rss[one]+="$m "
-  printf 'round %d  one  %6.2f s  %5d MB peak\n' "$r" "$w" $((m / 1024))
+  timed one "$out/one.json" "$tcplens" summary --json -q "${files[@]}"
+  printf '  %5d MB peak\n' $(($(awk '{print $NF}' "$out/time") / 1024))
+  timed one1 "$out/one1.json" "$tcplens" summary --json -q --threads 1 "${files[@]}"
+  printf '  %5d MB peak\n' $(($(awk '{print $NF}' "$out/time") / 1024))
+  cmp -s "$out/one.json" "$out/one1.json" ||
+    { echo "cluster.sh: --threads 1 wrote other bytes than the default" >&2; exit 1; }
   for n in 1 2; do
-    /usr/bin/time -f '%e %M' -o "$out/time" "$python" -m tcplens.dask summary --workers "$n" \
-      --stats "${files[@]}" >"$out/w$n.json" 2>"$out/w$n.err"
+    timed "w$n" "$out/w$n.json" "$python" -m tcplens.dask summary --workers "$n" --stats \
+      "${files[@]}" 2>"$out/w$n.err"
     cmp -s "$out/one.json" "$out/w$n.json" ||
       { echo "cluster.sh: --workers $n wrote other bytes than one machine" >&2; exit 1; }
-    read -r w m <"$out/time"
-    wall[w$n]+="$w " rss[w$n]+="$m "
     line=$(grep '^tcplens.dask:' "$out/w$n.err")
     for k in "${keys[@]}"; do stat[w$n.$k]+="$(stat_of "$k" "$line") "; done
-    printf 'round %d  w%d   %6.2f s  %5d MB client peak  %s\n' "$r" "$n" "$w" $((m / 1024)) \
-      "${line#tcplens.dask: }"
+    printf '  %s\n' "${line#tcplens.dask: }"
   done
 done
 
 echo
 echo "medians over $rounds rounds ($mb MiB, ${#files[@]} files):"
-printf '%-4s %8s %8s' run wall_s MiB/s
+printf '%-4s %8s %8s %8s %8s' run wall_s cpu_s MiB/s peak_MB
 for k in "${keys[@]}"; do printf ' %s' "$k"; done
 echo
-for run in one w1 w2; do
+for run in one one1 w1 w2; do
   # shellcheck disable=SC2086
   w=$(median ${wall[$run]})
-  printf '%-4s %8s %8.0f' "$run" "$w" "$(awk -v m="$mb" -v w="$w" 'BEGIN{print m / w}')"
-  if [ "$run" != one ]; then
+  # shellcheck disable=SC2086
+  printf '%-4s %8s %8s %8.0f %8d' "$run" "$w" "$(median ${cpu[$run]})" \
+    "$(awk -v m="$mb" -v w="$w" 'BEGIN{print m / w}')" $(($(median ${rss[$run]}) / 1024))
+  if [ "${run#w}" != "$run" ]; then
     # shellcheck disable=SC2086
     for k in "${keys[@]}"; do printf ' %s' "$(median ${stat[$run.$k]})"; done
   fi
-  # shellcheck disable=SC2086
-  printf '  (peak RSS %s MB)\n' $(($(median ${rss[$run]}) / 1024))
+  echo
 done
+echo "(peak_MB of w1/w2: /usr/bin/time's figure, which includes the local cluster's workers;"
+echo " client_peak_rss and worker_peak_rss are each process's own, in bytes)"

@@ -291,6 +291,7 @@ def _client(args):
 
 
 def _peak_memory(dask_worker=None):
+    """This process's own peak RSS in bytes (not its children's: a local cluster's workers)."""
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -339,6 +340,7 @@ def main(argv=None):
             result.stats.update(_costs(stream.data, result.keys))
             result.stats["worker_tasks"] = client.run(_executed)
             result.stats["worker_peak_rss"] = client.run(_peak_memory)
+            result.stats["client_peak_rss"] = _peak_memory()
     finally:
         client.close()
         if cluster is not None:
