@@ -163,6 +163,12 @@ def tshark_tcp_frames(path):
 def test_local_cluster_equals_one_machine(day, command):
     out, err, stats = assert_same(command, day["pieces"], ["--workers", "2"])
     assert stats["pieces"] == stats["files"] == len(day["pieces"])  # rotated: one task a file
+    # The costs bench/cluster.sh reads: bytes that crossed are some of the buckets' bytes; task
+    # seconds and phases are there.
+    assert 0 <= stats["bytes_between_workers"] <= stats["bytes_shuffled"]
+    assert stats["task_s"]["map"] > 0 and stats["task_s"]["reduce"] > 0
+    assert all(stats[k] >= 0 for k in ("map_s", "reduce_s", "merge_s", "cluster_start_s"))
+    assert stats["client_peak_rss"] > 0 and len(stats["worker_peak_rss"]) == 2
     if command == "frames":  # a row for every TCP frame of the day, counted by tshark
         assert out.decode().count("\n") - 1 == tshark_tcp_frames(day["day"])
 
