@@ -201,6 +201,10 @@ std::string account_line(const ReadAccount& a) {
     }
     line += " (" + reasons + ")";
   }
+  if (a.frames_after_end != 0) {
+    line += fmt::format("; {} analysed after their connection's record was written",
+                        a.frames_after_end);
+  }
   if (a.have_live_stats) {
     line += fmt::format("; kernel: {} received, {} dropped", a.live_received, a.live_dropped);
   }
@@ -219,6 +223,7 @@ void append_account_json(std::string& out, const ReadAccount& a) {
     if (a.skipped[i] != 0) j.key(to_string(static_cast<SkipReason>(i))).value(a.skipped[i]);
   }
   j.end_object();
+  j.key("frames_after_end").value(a.frames_after_end);
   j.key("interrupted").value(a.interrupted);
   j.key("kernel");
   if (a.have_live_stats) {

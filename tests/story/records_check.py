@@ -1,8 +1,13 @@
 """Connection records against tshark and the packets, and the same numbers in every output.
 
-records_check.py TCPLENS CAPTURE
+records_check.py TCPLENS CAPTURE [TCPLENS OPTIONS, e.g. --idle-timeout 200 --linger 60]
 - one record per tshark tcp.stream, frames per record = tshark's frames of that stream (counted
   from `tshark -T fields -e tcp.stream`), the records' frames = the TCP frames analysed;
+  the one allowed exception is explicit: a stream's frames after its record was written (it
+  lingered closed `--linger` seconds, or went idle `--idle-timeout` seconds, before them) are in
+  no record. Then the record holds the stream's first frames, the later ones start at least the
+  linger after the record's last frame (or at its `released_idle_at`), and they add up to the
+  account's `frames_after_end` (records + frames_after_end = TCP frames analysed);
 - `retransmissions` of each record = the resends pcap_resends.py counts from the packets, and
   `retransmitted_segments` = the distinct (direction, starting sequence) among them;
 - the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
@@ -41,16 +46,22 @@ def human_seconds(s):  # as the table prints a duration
     return f"{s:.2f}s"
 
 
-def main():
-    tcplens, capture = sys.argv[1], sys.argv[2]
-    per_frame = [x.strip() for x in run("tshark", "-r", capture, "-T", "fields", "-e",
-                                        "tcp.stream").split("\n")[:-1]]
-    streams = [int(x) if x else None for x in per_frame]
+def option(options, name, default):
+    return float(options[options.index(name) + 1]) if name in options else default
+
+
+def main(argv):
+    tcplens, capture, options = argv[1], argv[2], argv[3:]
+    linger = option(options, "--linger", 60.0)
+    per_frame = [x.split("\t") for x in run("tshark", "-r", capture, "-T", "fields", "-e",
+                                             "tcp.stream", "-e", "frame.time_epoch").split("\n")[:-1]]
+    streams = [int(x[0]) if x[0].strip() else None for x in per_frame]
+    times = [float(x[1]) for x in per_frame]
     tshark_frames = Counter(s for s in streams if s is not None)
 
     # The records on stdout, the account on stderr (--account json).
-    done = subprocess.run([tcplens, "summary", "--json", "--account", "json", capture], check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run([tcplens, "summary", "--json", "--account", "json", *options, capture],
+                          check=True, capture_output=True, text=True)
     lines = done.stdout.splitlines()
     records = [json.loads(x) for x in lines]
     check(all("stream" in r for r in records), "stdout holds records only")
@@ -60,12 +71,31 @@ def main():
     check(len(by_stream) == len(records), "one record per stream")
     check(set(by_stream) == set(tshark_frames),
           f"streams: tcplens {sorted(by_stream)[:10]}… tshark {sorted(tshark_frames)[:10]}…")
+    frame_times = {}  # stream -> its frames' times, in file order
+    for s, t in zip(streams, times):
+        if s is not None:
+            frame_times.setdefault(s, []).append(t)
+    late = 0
     for s, n in sorted(tshark_frames.items()):
-        got = by_stream.get(s, {}).get("frames")
-        check(got == n, f"stream {s}: {got} frames, tshark {n}")
+        r = by_stream.get(s, {})
+        got = r.get("frames")
+        if got is None or got >= n:
+            check(got == n, f"stream {s}: {got} frames, tshark {n}")
+            continue
+        # Frames after the record was written: allowed only where the record could be written.
+        end = r["start"] + r["duration_s"]
+        first_late = frame_times[s][got]
+        released = r["released_idle_at"]
+        ok = first_late >= released - 1e-6 if released is not None else first_late >= end + linger - 1e-6
+        check(ok, f"stream {s}: {got} frames, tshark {n}: frame at {first_late:.6f} not after "
+              f"the record's end {end:.6f} + linger {linger} or idle release {released}")
+        late += n - got
+    check(late == account["frames_after_end"],
+          f"{late} frames after their record, account frames_after_end {account['frames_after_end']}")
     total = sum(r["frames"] for r in records)
-    check(total == account["tcp_analysed"], f"records hold {total} frames, analysed "
-          f"{account['tcp_analysed']}")
+    check(total + account["frames_after_end"] == account["tcp_analysed"],
+          f"records hold {total} frames + {account['frames_after_end']} after their record, "
+          f"analysed {account['tcp_analysed']}")
 
     resends, distinct = pcap_resends.resends_and_segments(capture, streams)
     for s, r in by_stream.items():
@@ -76,7 +106,7 @@ def main():
               f"{distinct.get(s, 0)}")
 
     # The table: stream, retx and rtt columns.
-    for row in run(tcplens, "summary", "--quiet", capture).splitlines()[1:]:
+    for row in run(tcplens, "summary", "--quiet", *options, capture).splitlines()[1:]:
         if row.startswith("!:"):  # the legend line
             continue
         cells = row[1:].split()
@@ -88,7 +118,7 @@ def main():
         check(cells[-2] == want, f"table stream {s}: rtt {cells[-2]}, json {want}")
 
     # explain: each story's frames and retransmissions.
-    story = run(tcplens, "explain", "--quiet", capture)
+    story = run(tcplens, "explain", "--quiet", *options, capture)
     blocks = re.split(r"(?m)^(?=Connection \d+:)", story)
     told = 0
     for b in blocks:
@@ -107,7 +137,7 @@ def main():
     # The report's overview table.
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.html")
-        run(tcplens, "report", "--quiet", "-o", out, capture)
+        run(tcplens, "report", "--quiet", "-o", out, *options, capture)
         with open(out, encoding="utf-8") as f:
             page = f.read()
     table = page[page.index('<table id="overview">'):]
@@ -135,4 +165,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
