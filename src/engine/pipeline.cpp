@@ -201,10 +201,6 @@ std::string account_line(const ReadAccount& a) {
     }
     line += " (" + reasons + ")";
   }
-  if (a.frames_after_end != 0) {
-    line += fmt::format("; {} analysed after their connection's record was written",
-                        a.frames_after_end);
-  }
   if (a.have_live_stats) {
     line += fmt::format("; kernel: {} received, {} dropped", a.live_received, a.live_dropped);
   }
