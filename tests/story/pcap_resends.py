@@ -111,8 +111,21 @@ def resends(path, streams):
 def resends_and_segments(path, streams):
     """({stream: resends}, {stream: distinct segments among them}): a distinct segment is a
     distinct (direction, starting sequence number) among the resends, however often resent."""
+    out, distinct, _ = scan(path, streams)
+    return out, distinct
+
+
+def data_resends(path, streams):
+    """{(stream, src address bytes, sport): resends that carry data} per direction (a resent
+    bare SYN or FIN not counted): the diagnosis' `senders.*.data_resends`."""
+    return scan(path, streams)[2]
+
+
+def scan(path, streams):
+    """resends_and_segments' two dicts and data_resends' one, in one pass."""
     highest = {}  # (stream, src, sport) -> one past the highest sequence seen
     out = {}
+    data = {}  # (stream, src, sport) -> resends with payload
     starts = {}  # stream -> {(src, sport, seq)} of the resends
     tcp_frames = (tcp_of(link, pkt) for link, pkt in frames(path))
     for stream, t in zip(streams, tcp_frames):
@@ -135,9 +148,11 @@ def resends_and_segments(path, streams):
         if below and not probe:
             out[stream] += 1
             starts.setdefault(stream, set()).add((src, sport, seq))
+            if length > 0:
+                data[key] = data.get(key, 0) + 1
         if 0 < ((end - top) & 0xFFFFFFFF) < 0x80000000:
             highest[key] = end
-    return out, {stream: len(starts.get(stream, ())) for stream in out}
+    return out, {stream: len(starts.get(stream, ())) for stream in out}, data
 
 
 if __name__ == "__main__":

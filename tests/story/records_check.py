@@ -8,13 +8,15 @@ records_check.py TCPLENS CAPTURE [TCPLENS OPTIONS, e.g. --idle-timeout 200 --lin
   no record. Then the record holds the stream's first frames, the later ones start at least the
   linger after the record's last frame (or at its `released_idle_at`), and they add up to the
   account's `frames_after_end` (records + frames_after_end = TCP frames analysed);
-- `retransmissions` of each record = the resends pcap_resends.py counts from the packets, and
-  `retransmitted_segments` = the distinct (direction, starting sequence) among them;
+- `retransmissions` of each record = the resends pcap_resends.py counts from the packets,
+  `retransmitted_segments` = the distinct (direction, starting sequence) among them, and each
+  direction's `diagnosis.senders.*.data_resends` = those of them that carry data;
 - the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
   RTT as `summary --json`.
 """
 
 import html
+import ipaddress
 import json
 import os
 import re
@@ -97,13 +99,29 @@ def main(argv):
           f"records hold {total} frames + {account['frames_after_end']} after their record, "
           f"analysed {account['tcp_analysed']}")
 
-    resends, distinct = pcap_resends.resends_and_segments(capture, streams)
+    # The packets' counts over the frames in records (a frame after its record is in none).
+    seen = Counter()
+    in_records = []
+    for st in streams:
+        if st is not None:
+            seen[st] += 1
+        keep = st is not None and seen[st] <= by_stream.get(st, {}).get("frames", 0)
+        in_records.append(st if keep else None)
+    resends, distinct, data = pcap_resends.scan(capture, in_records)
     for s, r in by_stream.items():
         check(r["retransmissions"] == resends.get(s, 0),
               f"stream {s}: retransmissions {r['retransmissions']}, packets {resends.get(s, 0)}")
         check(r["retransmitted_segments"] == distinct.get(s, 0),
               f"stream {s}: retransmitted_segments {r['retransmitted_segments']}, packets "
               f"{distinct.get(s, 0)}")
+        # The diagnosis' per-direction count of data resends, against the packets.
+        senders = r["diagnosis"]["senders"]
+        for way, who in (("client_to_server", r["client"]), ("server_to_client", r["server"])):
+            addr, port = who.rsplit(":", 1)
+            key = (s, ipaddress.ip_address(addr.strip("[]")).packed, int(port))
+            want = data.get(key, 0)
+            got = 0 if senders[way] is None else senders[way]["data_resends"]
+            check(got == want, f"stream {s}: {way} data_resends {got}, packets {want}")
 
     # The table: stream, retx and rtt columns.
     for row in run(tcplens, "summary", "--quiet", *options, capture).splitlines()[1:]:
