@@ -11,8 +11,13 @@ records_check.py TCPLENS CAPTURE [TCPLENS OPTIONS, e.g. --idle-timeout 200 --lin
 - `retransmissions` of each record = the resends pcap_resends.py counts from the packets,
   `retransmitted_segments` = the distinct (direction, starting sequence) among them, and each
   direction's `diagnosis.senders.*.data_resends` = those of them that carry data;
+- each direction's `bytes` and `acked_bytes` = the packets' count (pcap_resends.byte_counts:
+  from one past the SYN, or the lowest payload byte captured, to the highest data sequence, and
+  the peer's highest ACK within that);
 - the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
-  RTT as `summary --json`.
+  RTT as `summary --json`; explain's byte statements (English and Chinese: all data
+  acknowledged, unacknowledged at the end, left unacknowledged by a RST) and the report's byte
+  cells show the same `bytes` and `acked_bytes`.
 """
 
 import html
@@ -50,6 +55,65 @@ def human_seconds(s):  # as the table prints a duration
 
 def option(options, name, default):
     return float(options[options.index(name) + 1]) if name in options else default
+
+
+# explain's sentences may be reworded: the numbers are found next to their key words.
+SIDES = {"en": {"client": "client", "server": "server"}, "zh": {"client": "客户端", "server": "服务端"}}
+
+
+def check_bytes_told(block, r, lang):
+    """The story's byte statements equal the record's `bytes` and `acked_bytes`: "all data
+    acknowledged (N bytes from the client, M from the server)", "Unacknowledged at the end: U of
+    the client's B bytes (A acknowledged)", "N bytes were left unacknowledged" (after a RST), "No
+    ACK of the N bytes sent is in the capture", and the Chinese ones."""
+    s = r["stream"]
+    sent = {k: r["bytes"][w] for k, w in (("client", "client_to_server"), ("server", "server_to_client"))}
+    acked = {k: r["acked_bytes"][w] for k, w in (("client", "client_to_server"), ("server", "server_to_client"))}
+    unacked = sum(sent[k] - acked[k] for k in sent)
+    names = SIDES[lang]
+    told = False
+    if lang == "en":
+        all_acked = re.search(r"(?i)all (?:the )?data (?:was )?acknowledged[^.\n]*", block)
+        un = re.search(r"(?i)unacknowledged at the end:[^\n]*", block)
+        parts = re.findall(r"(\d+) of the (client|server)'s (\d+) bytes?\s*\((\d+) acknowledged", un.group(0)) if un else []
+        left = re.findall(r"(\d+) bytes? (?:were |was )?left unacknowledged", block)
+        no_ack = re.search(r"No ACK of the (\d+) bytes", block)
+    else:
+        all_acked = re.search(r"全部数据都?已?被?确认[^。\n]*", block)
+        un = re.search(r"未被确认的数据：[^。\n]*", block)
+        parts = [(u, {"客户端": "client", "服务端": "server"}[w], b, a) for w, u, b, a in
+                 re.findall(r"(客户端|服务端)\s*(\d+)\s*字节（共\s*(\d+)，已确认\s*(\d+)）", un.group(0))] if un else []
+        left = re.findall(r"未确认的数据\s*(\d+)\s*字节", block)
+        no_ack = re.search(r"看不到对\s*(\d+)\s*字节的确认", block)
+    if all_acked:
+        told = True
+        check(unacked == 0, f"{lang} explain stream {s}: all data acknowledged, json {unacked} not")
+        for k in ("client", "server"):
+            if lang == "en":
+                n = re.search(rf"(\d+) (?:bytes? )?from the {k}|{k}'?s? (\d+) bytes?", all_acked.group(0))
+            else:
+                n = re.search(rf"{names[k]}\s*(\d+)\s*字节", all_acked.group(0))
+            got = int(next(g for g in n.groups() if g)) if n else None
+            check(got == sent[k], f"{lang} explain stream {s}: all acknowledged, {k} {got} bytes, json {sent[k]}")
+    if un:
+        told = True
+        check(parts, f"{lang} explain stream {s}: unacknowledged at the end, no side read")
+        listed = set()
+        for u, k, b, a in parts:
+            listed.add(k)
+            got = (int(u), int(b), int(a))
+            want = (sent[k] - acked[k], sent[k], acked[k])
+            check(got == want, f"{lang} explain stream {s}: {k} unacknowledged/bytes/acknowledged {got}, json {want}")
+        for k in set(sent) - listed:
+            check(sent[k] == acked[k], f"{lang} explain stream {s}: {k} not told, json {sent[k] - acked[k]} unacknowledged")
+    if no_ack:
+        told = True
+        check(int(no_ack.group(1)) == unacked, f"{lang} explain stream {s}: no ACK of {no_ack.group(1)} bytes, json {unacked}")
+    for n in left:
+        check(int(n) == unacked, f"{lang} explain stream {s}: {n} bytes left unacknowledged, json {unacked}")
+    # A connection that carried data says how much of it was acknowledged.
+    if r["state"] not in ("refused", "unanswered") and any(sent.values()):
+        check(told, f"{lang} explain stream {s}: no statement of its bytes acknowledged")
 
 
 def main(argv):
@@ -108,13 +172,14 @@ def main(argv):
         keep = st is not None and seen[st] <= by_stream.get(st, {}).get("frames", 0)
         in_records.append(st if keep else None)
     resends, distinct, data = pcap_resends.scan(capture, in_records)
+    counted = pcap_resends.byte_counts(capture, in_records)
     for s, r in by_stream.items():
         check(r["retransmissions"] == resends.get(s, 0),
               f"stream {s}: retransmissions {r['retransmissions']}, packets {resends.get(s, 0)}")
         check(r["retransmitted_segments"] == distinct.get(s, 0),
               f"stream {s}: retransmitted_segments {r['retransmitted_segments']}, packets "
               f"{distinct.get(s, 0)}")
-        # The diagnosis' per-direction count of data resends, against the packets.
+        # Per direction against the packets: the diagnosis' data resends, bytes and acked bytes.
         senders = r["diagnosis"]["senders"]
         for way, who in (("client_to_server", r["client"]), ("server_to_client", r["server"])):
             addr, port = who.rsplit(":", 1)
@@ -122,6 +187,9 @@ def main(argv):
             want = data.get(key, 0)
             got = 0 if senders[way] is None else senders[way]["data_resends"]
             check(got == want, f"stream {s}: {way} data_resends {got}, packets {want}")
+            want = counted.get(key, (0, 0))
+            got = (r["bytes"][way], r["acked_bytes"][way])
+            check(got == want, f"stream {s}: {way} (bytes, acked_bytes) {got}, packets {want}")
 
     # The table: stream, retx and rtt columns.
     for row in run(tcplens, "summary", "--quiet", *options, capture).splitlines()[1:]:
@@ -152,6 +220,15 @@ def main(argv):
         check(got == want, f"explain stream {m.group(1)}: retransmissions {got}, json {want}")
     check(told == len(records), f"explain told {told} of {len(records)} connections")
 
+    # explain's byte statements, English and Chinese, against bytes and acked_bytes.
+    for lang in ("en", "zh"):
+        story = run(tcplens, "explain", "--quiet", "--lang", lang, *options, capture)
+        head = r"(?m)^(?=Connection \d+:)" if lang == "en" else r"(?m)^(?=连接 \d+：)"
+        for b in re.split(head, story):
+            m = re.match(r"(?:Connection|连接) (\d+)[:：]", b)
+            if m:
+                check_bytes_told(b, by_stream[int(m.group(1))], lang)
+
     # The report's overview table.
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "report.html")
@@ -167,6 +244,9 @@ def main(argv):
         counts = sorted({r["retransmissions"] for r in members})
         want_x = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
         check(cells[8] == want_x, f"report streams {streams}: retransmissions {cells[8]}, json {want_x}")
+        for cell, way in ((cells[6], "client_to_server"), (cells[7], "server_to_client")):
+            shown = {str(r["bytes"][way]) for r in members}
+            check({cell} == shown, f"report streams {streams}: {way} bytes {cell}, json {shown}")
         if len(members) > 1:
             continue
         s, r = streams, members[0]
