@@ -16,8 +16,8 @@ records_check.py TCPLENS CAPTURE [TCPLENS OPTIONS, e.g. --idle-timeout 200 --lin
   the peer's highest ACK within that);
 - the table (`summary`), `explain` and the HTML report show the same retransmissions, frames and
   RTT as `summary --json`; explain's byte statements (English and Chinese: all data
-  acknowledged, unacknowledged at the end, left unacknowledged by a RST) and the report's byte
-  cells show the same `bytes` and `acked_bytes`.
+  acknowledged, unacknowledged at the end, left unacknowledged by a RST), the report's byte
+  cells and its stories' byte statements show the same `bytes` and `acked_bytes`.
 """
 
 import html
@@ -61,7 +61,7 @@ def option(options, name, default):
 SIDES = {"en": {"client": "client", "server": "server"}, "zh": {"client": "客户端", "server": "服务端"}}
 
 
-def check_bytes_told(block, r, lang):
+def check_bytes_told(block, r, lang, where="explain"):
     """The story's byte statements equal the record's `bytes` and `acked_bytes`: "all data
     acknowledged (N bytes from the client, M from the server)", "Unacknowledged at the end: U of
     the client's B bytes (A acknowledged)", "N bytes were left unacknowledged" (after a RST), "No
@@ -87,33 +87,33 @@ def check_bytes_told(block, r, lang):
         no_ack = re.search(r"看不到对\s*(\d+)\s*字节的确认", block)
     if all_acked:
         told = True
-        check(unacked == 0, f"{lang} explain stream {s}: all data acknowledged, json {unacked} not")
+        check(unacked == 0, f"{lang} {where} stream {s}: all data acknowledged, json {unacked} not")
         for k in ("client", "server"):
             if lang == "en":
                 n = re.search(rf"(\d+) (?:bytes? )?from the {k}|{k}'?s? (\d+) bytes?", all_acked.group(0))
             else:
                 n = re.search(rf"{names[k]}\s*(\d+)\s*字节", all_acked.group(0))
             got = int(next(g for g in n.groups() if g)) if n else None
-            check(got == sent[k], f"{lang} explain stream {s}: all acknowledged, {k} {got} bytes, json {sent[k]}")
+            check(got == sent[k], f"{lang} {where} stream {s}: all acknowledged, {k} {got} bytes, json {sent[k]}")
     if un:
         told = True
-        check(parts, f"{lang} explain stream {s}: unacknowledged at the end, no side read")
+        check(parts, f"{lang} {where} stream {s}: unacknowledged at the end, no side read")
         listed = set()
         for u, k, b, a in parts:
             listed.add(k)
             got = (int(u), int(b), int(a))
             want = (sent[k] - acked[k], sent[k], acked[k])
-            check(got == want, f"{lang} explain stream {s}: {k} unacknowledged/bytes/acknowledged {got}, json {want}")
+            check(got == want, f"{lang} {where} stream {s}: {k} unacknowledged/bytes/acknowledged {got}, json {want}")
         for k in set(sent) - listed:
-            check(sent[k] == acked[k], f"{lang} explain stream {s}: {k} not told, json {sent[k] - acked[k]} unacknowledged")
+            check(sent[k] == acked[k], f"{lang} {where} stream {s}: {k} not told, json {sent[k] - acked[k]} unacknowledged")
     if no_ack:
         told = True
-        check(int(no_ack.group(1)) == unacked, f"{lang} explain stream {s}: no ACK of {no_ack.group(1)} bytes, json {unacked}")
+        check(int(no_ack.group(1)) == unacked, f"{lang} {where} stream {s}: no ACK of {no_ack.group(1)} bytes, json {unacked}")
     for n in left:
-        check(int(n) == unacked, f"{lang} explain stream {s}: {n} bytes left unacknowledged, json {unacked}")
+        check(int(n) == unacked, f"{lang} {where} stream {s}: {n} bytes left unacknowledged, json {unacked}")
     # A connection that carried data says how much of it was acknowledged.
     if r["state"] not in ("refused", "unanswered") and any(sent.values()):
-        check(told, f"{lang} explain stream {s}: no statement of its bytes acknowledged")
+        check(told, f"{lang} {where} stream {s}: no statement of its bytes acknowledged")
 
 
 def main(argv):
@@ -253,6 +253,14 @@ def main(argv):
         path = r["rtt_s"]["path"]
         want = "-" if path is None else f"{path * 1e3:.3f}"
         check(cells[9] == want, f"report stream {s}: RTT {cells[9]}, json {want}")
+
+    # The report's stories (the troubled connections in detail): the same byte statements.
+    rest = page[page.index("</table>", page.index('<table id="overview">')):]
+    rest = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?s)<(script|style)\b.*?</\1>", "", rest)))
+    for b in re.split(r"(?m)^(?=Connection \d+:)", rest):
+        m = re.match(r"Connection (\d+):", b)
+        if m:
+            check_bytes_told(b, by_stream[int(m.group(1))], "en", "report")
 
     for f in failures[:20]:
         print("FAIL", capture, f)
