@@ -27,6 +27,8 @@ struct Account {
   std::uint64_t frames_read = 0;
   std::uint64_t tcp_analysed = 0;
   std::uint64_t skipped = 0;  // frames_read - tcp_analysed
+  // Records: analysed frames that came after their connection's record was written (in no record).
+  std::uint64_t frames_after_end = 0;
   std::vector<Error> errors;  // the inputs that failed, in the order they failed
 };
 

@@ -62,6 +62,7 @@ Account account_of(const ReadAccount& a) {
   out.frames_read = a.frames_read;
   out.tcp_analysed = a.tcp_analysed;
   out.skipped = a.frames_read - a.tcp_analysed;
+  out.frames_after_end = a.frames_after_end;
   for (const InputError& e : a.errors) out.errors.emplace_back(e.file, e.reason, e.offset);
   return out;
 }

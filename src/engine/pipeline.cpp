@@ -219,6 +219,7 @@ void append_account_json(std::string& out, const ReadAccount& a) {
     if (a.skipped[i] != 0) j.key(to_string(static_cast<SkipReason>(i))).value(a.skipped[i]);
   }
   j.end_object();
+  j.key("frames_after_end").value(a.frames_after_end);
   j.key("interrupted").value(a.interrupted);
   j.key("kernel");
   if (a.have_live_stats) {

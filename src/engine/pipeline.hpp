@@ -45,6 +45,9 @@ struct InputError {
 struct ReadAccount {
   std::uint64_t frames_read = 0;
   std::uint64_t tcp_analysed = 0;
+  // Record commands: analysed frames of a stream whose record was already written (it lingered
+  // closed --linger seconds, or went idle --idle-timeout seconds, before them); in no record.
+  std::uint64_t frames_after_end = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(SkipReason::count_)> skipped{};
   bool interrupted = false;
   bool have_live_stats = false;

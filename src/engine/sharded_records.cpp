@@ -65,12 +65,13 @@ class RecordPool {
       : merger_(shards, emit),
         finals_(shards),
         shards_(shards),
+        after_end_(shards, 0),
         idle_ns_(idle_ns),
         shard_count_(shards) {
     for (unsigned w = 1; w < shards; ++w) shards_[w].emplace(render, linger_ns);
-    batches_.emplace(
-        shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
-                               [this](Batch& b) { merger_.merge(b.out); }, [this](unsigned w) { end(w); }});
+    batches_.emplace(shards, Batches::Steps{[this](unsigned w, Batch& b) { run(w, b); },
+                                            [this](Batch& b) { merger_.merge(b.out); },
+                                            [this](unsigned w) { end(w); }});
   }
 
   Batch& filling() { return batches_->filling(); }
@@ -79,6 +80,13 @@ class RecordPool {
   ShardOut& final_of_reader() { return finals_[0]; }
   // Lets the shards finish (shard 0's final records must be in place), and waits for them.
   void close() { batches_->close(); }
+  // After close(): the shards' frames that came after their connection's record (shard 0 not
+  // counted: it is the reader's).
+  [[nodiscard]] std::uint64_t frames_after_end() const {
+    std::uint64_t n = 0;
+    for (std::uint64_t a : after_end_) n += a;
+    return n;
+  }
 
  private:
   using Batches = ShardBatches<Batch, kRing>;
@@ -87,6 +95,7 @@ class RecordPool {
   // shard having ended, shard 0 before close()) hands on all that is left.
   void end(unsigned w) {
     shards_[w]->finish(finals_[w]);
+    after_end_[w] = shards_[w]->maker.story.frames_after_end();
     shards_[w].reset();  // its connections freed on its own thread
     if (w + 1 != shard_count_) return;
     merger_.merge(finals_);
@@ -110,8 +119,9 @@ class RecordPool {
   }
 
   RecordMerger merger_;
-  std::vector<ShardOut> finals_;              // per shard: records of the streams open at the end
+  std::vector<ShardOut> finals_;  // per shard: records of the streams open at the end
   std::vector<std::optional<RecordShard>> shards_;  // 1…N-1 (shard 0 is the reading thread's)
+  std::vector<std::uint64_t> after_end_;            // per shard, set as it ends
   std::int64_t idle_ns_;
   unsigned shard_count_;
   std::optional<Batches> batches_;  // last: its threads start once everything above exists
@@ -151,8 +161,10 @@ RunResult stream_records_sharded(const InputOptions& input, const RunContext& ct
   RunResult result = read_segments(input, sink, ctx);
   if (frames != 0) pool.publish();
   shard0->finish(pool.final_of_reader());
+  const std::uint64_t after_end0 = shard0->maker.story.frames_after_end();
   shard0.reset();
   pool.close();
+  result.account.frames_after_end = after_end0 + pool.frames_after_end();
   return result;
 }
 

@@ -102,7 +102,7 @@ void senders_json(JsonBuilder& j, const Diagnosis& d) {
       continue;
     }
     j.begin_object();
-    j.key("resends").value(x.resends);
+    j.key("data_resends").value(x.data_resends);
     j.key("tail_loss_probes").value(x.tail_loss_probes);
     j.key("retransmission_timeouts").value(x.retransmission_timeouts);
     j.key("flight").begin_object();

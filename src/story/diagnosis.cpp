@@ -293,7 +293,7 @@ void DiagnosisTracker::learn_sack(Flow& f, const Segment& s, std::uint32_t ack_r
     if (dsack) {
       // RFC 2883: the receiver got these bytes twice; a resend of them was not needed.
       ++f.out.dsack_blocks;
-      if (f.out.resends > 0 || f.in_recovery) ++f.out.spurious_proven;
+      if (f.out.data_resends > 0 || f.in_recovery) ++f.out.spurious_proven;
       continue;
     }
     ++f.out.sack_blocks;
@@ -334,7 +334,7 @@ void DiagnosisTracker::send_data(int d, const Segment& s, const Verdict& v, std:
   const bool resend = f.next_known && rel_lt(start, f.next);
   bool timer_driven = false;
   if (resend) {
-    ++f.out.resends;
+    ++f.out.data_resends;
     for (Hole& h : f.holes) {
       if (rel_le(h.left, start) && rel_lt(start, h.right)) {
         if (!h.filled) ++f.out.hole_fills;
@@ -690,7 +690,7 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
     const DirectionDiagnosis& x = out.dir[i];
     if (!x.carried_data) continue;
     const TimeBreakdown& t = x.time;
-    const bool lost = x.resends > 0 || x.holes > 0;
+    const bool lost = x.data_resends > 0 || x.holes > 0;
     const Candidate cands[] = {
         {DiagnosisVerdict::zero_window_stalled, i, t.zero_window},
         {DiagnosisVerdict::loss_limited, i,
@@ -724,13 +724,13 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
         out.reason = fmt::format(
             "The {} lost {:.3f} s of its {:.3f} s ({:.0f} %) to loss: {:.3f} s recovering, "
             "{:.3f} s waiting for retransmission timers ({} tail-loss probes, {} timeouts){}; "
-            "{} resends, {} holes{}.",
+            "{} data resends, {} holes{}.",
             who, sec(best->cost), total, pct, sec(t.loss_recovery), sec(t.retransmission_timer),
             x.tail_loss_probes, x.retransmission_timeouts,
             t.waiting_for_peer
                 ? fmt::format(", {:.3f} s with the peer silent", sec(t.waiting_for_peer))
                 : std::string(),
-            x.resends, x.holes,
+            x.data_resends, x.holes,
             at_receiver ? " (captured next to the receiver: the gaps and their late fills show "
                           "the losses)"
                         : "");
@@ -751,7 +751,7 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   int main_dir = out.dir[1].bytes > out.dir[0].bytes ? 1 : 0;
   if (!out.dir[main_dir].carried_data) main_dir = 1 - main_dir;
   const DirectionDiagnosis& m = out.dir[main_dir];
-  const bool lost = m.resends > 0 || m.holes > 0;
+  const bool lost = m.data_resends > 0 || m.holes > 0;
   const Flow& mf = flow_[main_dir == 0 ? c : 1 - c];
   if (any_data && ecn_.negotiated && mf.cwr_sent > 0 && ecn_.ece_acks > 0 && !lost) {
     out.verdict = DiagnosisVerdict::ecn_limited;
@@ -820,9 +820,9 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
       "No stall: the {} had data in flight with the window open for {:.0f} % "
       "of its {:.3f} s{}{}.",
       side_name(main_dir), 100 * share(m.time.sending, active(main_dir)), sec(active(main_dir)),
-      m.resends ? fmt::format(", {} resends costing {:.3f} s", m.resends,
-                              sec(m.time.loss_recovery + m.time.retransmission_timer))
-                : std::string(", no loss"),
+      m.data_resends ? fmt::format(", {} data resends costing {:.3f} s", m.data_resends,
+                                   sec(m.time.loss_recovery + m.time.retransmission_timer))
+                     : std::string(", no loss"),
       std::string());
   return done();
 }

@@ -82,7 +82,7 @@ struct DirectionDiagnosis {
   std::uint64_t holes = 0;            // gaps below data already received, each counted once
   std::uint64_t hole_fills = 0;       // of those, holes a resend went into
   std::uint64_t spurious_proven = 0;  // retransmissions a D-SACK showed were not needed
-  std::uint64_t resends = 0;  // data segments starting below the highest sequence seen before
+  std::uint64_t data_resends = 0;  // data segments starting below the highest sequence seen before
   std::uint64_t tail_loss_probes = 0;
   std::uint64_t retransmission_timeouts = 0;
   std::optional<std::int64_t> min_ack_rtt_ns;  // of this direction's data, at the capture point

@@ -133,14 +133,14 @@ def wire_scenario(tcplens, lab, name):
     # Resends: tcplens against this script's own count, and against the truth's.
     key = next(k for k in counts if any(p == sender_port for _, p in k))
     mine = sum(v for (addr, port), v in counts[key]["resends"].items() if port == sender_port)
-    check(sender["resends"] == mine,
-          "%s: %d resends, the pcap has %d" % (name, sender["resends"], mine))
+    check(sender["data_resends"] == mine,
+          "%s: %d resends, the pcap has %d" % (name, sender["data_resends"], mine))
     if "resent_segments_in_capture" in truth:
         check(mine == truth["resent_segments_in_capture"],
               "%s: the pcap's %d resends against the truth's %d" %
               (name, mine, truth["resent_segments_in_capture"]))
     if "expected_retransmissions" in truth:
-        check(sender["resends"] == truth["expected_retransmissions"], name + ": resends")
+        check(sender["data_resends"] == truth["expected_retransmissions"], name + ": resends")
 
     # Timer stalls: their kinds, counts and lengths.
     if "expected_causes" in truth:
@@ -220,7 +220,7 @@ def lossboth(tcplens, lab):
     a = wire_scenario(tcplens, lab, "lossboth_snd")
     b = wire_scenario(tcplens, lab, "lossboth_rcv")
     check(a[0]["verdict"] == b[0]["verdict"] == "loss-limited", "lossboth: loss-limited twice")
-    check(a[1]["resends"] == b[1]["resends"], "lossboth: the same resends at both ends")
+    check(a[1]["data_resends"] == b[1]["data_resends"], "lossboth: the same resends at both ends")
     check(b[0]["vantage"] == "server", "lossboth_rcv: captured next to the receiver")
 
 
@@ -239,7 +239,7 @@ def older_scenarios(tcplens, lab, shared):
     check(all(b > 1.6 * a for a, b in zip(rtos[1:], rtos[2:])), "tailloss: RTOs back off")
     counts = packet_counts(os.path.join(lab, "tailloss.pcap"))
     resends = sum(sum(c["resends"].values()) for c in counts.values())
-    check(d["senders"]["client_to_server"]["resends"] == resends == len(timers),
+    check(d["senders"]["client_to_server"]["data_resends"] == resends == len(timers),
           "tailloss: every resend a timer's")
 
     z = json.load(open(os.path.join(lab, "zwprobe.truth.json")))
@@ -259,7 +259,7 @@ def older_scenarios(tcplens, lab, shared):
         counts = packet_counts(path)
         resends = sum(sum(c["resends"].values()) for c in counts.values())
         check(d["verdict"] == "loss-limited", name + ": " + d["reason"])
-        check(d["senders"]["client_to_server"]["resends"] == resends, name + ": resends")
+        check(d["senders"]["client_to_server"]["data_resends"] == resends, name + ": resends")
     t = json.load(open(os.path.join(lab, "gaploss.truth.json")))
     d = one(os.path.join(lab, "gaploss.pcap"))["diagnosis"]
     # Segments 40, 90+91, 120 never reached the capture: three holes, the middle one two long.

@@ -230,7 +230,7 @@ TEST(Diagnosis, AHoleShrinkingUnderTheAckIsOneHole) {
   auto recs = records_of(frames);
   ASSERT_EQ(recs.size(), 1u);
   const DirectionDiagnosis& c = recs[0].diagnosis.dir[0];
-  EXPECT_EQ(c.resends, 60u);
+  EXPECT_EQ(c.data_resends, 60u);
   EXPECT_EQ(c.holes, 1u);
   EXPECT_EQ(c.hole_fills, 1u);
   EXPECT_EQ(c.tail_loss_probes + c.retransmission_timeouts, 0u);  // resent on SACK, at once
@@ -253,7 +253,7 @@ TEST(Diagnosis, TimerStallsAreLossTime) {
   auto recs = records_of(frames);
   ASSERT_EQ(recs.size(), 1u);
   const Diagnosis& d = recs[0].diagnosis;
-  EXPECT_EQ(d.dir[0].resends, 2u);
+  EXPECT_EQ(d.dir[0].data_resends, 2u);
   EXPECT_EQ(d.dir[0].tail_loss_probes, 1u);
   EXPECT_EQ(d.dir[0].retransmission_timeouts, 1u);
   EXPECT_EQ(d.dir[0].time.retransmission_timer, 540 * kMs);

@@ -71,6 +71,12 @@ def network(link, pkt):
 
 def tcp_of(link, pkt):
     """(src, dst, sport, dport, seq, flags, payload length) or None."""
+    t = tcp_with_ack(link, pkt)
+    return None if t is None else t[:7]
+
+
+def tcp_with_ack(link, pkt):
+    """(src, dst, sport, dport, seq, flags, payload length, ack) or None."""
     net = network(link, pkt)
     if net is None:
         return None
@@ -97,10 +103,10 @@ def tcp_of(link, pkt):
         return None
     if len(pkt) < tcp + 20:
         return None
-    sport, dport, seq = struct.unpack(">HHI", pkt[tcp:tcp + 8])
+    sport, dport, seq, ack = struct.unpack(">HHII", pkt[tcp:tcp + 12])
     doff = (pkt[tcp + 12] >> 4) * 4
     flags = pkt[tcp + 13]
-    return src, dst, sport, dport, seq, flags, max(0, end - tcp - doff)
+    return src, dst, sport, dport, seq, flags, max(0, end - tcp - doff), ack
 
 
 def resends(path, streams):
@@ -111,8 +117,21 @@ def resends(path, streams):
 def resends_and_segments(path, streams):
     """({stream: resends}, {stream: distinct segments among them}): a distinct segment is a
     distinct (direction, starting sequence number) among the resends, however often resent."""
+    out, distinct, _ = scan(path, streams)
+    return out, distinct
+
+
+def data_resends(path, streams):
+    """{(stream, src address bytes, sport): resends that carry data} per direction (a resent
+    bare SYN or FIN not counted): the diagnosis' `senders.*.data_resends`."""
+    return scan(path, streams)[2]
+
+
+def scan(path, streams):
+    """resends_and_segments' two dicts and data_resends' one, in one pass."""
     highest = {}  # (stream, src, sport) -> one past the highest sequence seen
     out = {}
+    data = {}  # (stream, src, sport) -> resends with payload
     starts = {}  # stream -> {(src, sport, seq)} of the resends
     tcp_frames = (tcp_of(link, pkt) for link, pkt in frames(path))
     for stream, t in zip(streams, tcp_frames):
@@ -135,9 +154,61 @@ def resends_and_segments(path, streams):
         if below and not probe:
             out[stream] += 1
             starts.setdefault(stream, set()).add((src, sport, seq))
+            if length > 0:
+                data[key] = data.get(key, 0) + 1
         if 0 < ((end - top) & 0xFFFFFFFF) < 0x80000000:
             highest[key] = end
-    return out, {stream: len(starts.get(stream, ())) for stream in out}
+    return out, {stream: len(starts.get(stream, ())) for stream in out}, data
+
+
+def later(a, b):
+    """Whether sequence number a is after b (modulo 2^32)."""
+    return 0 < ((a - b) & 0xFFFFFFFF) < 0x80000000
+
+
+def byte_counts(path, streams):
+    """{(stream, src address bytes, sport): (bytes, acked bytes)}: the distinct payload bytes of
+    each direction, from its first byte (one past its SYN; without a SYN, the lowest payload
+    byte captured) to the highest sequence its data reached, and how many of them the peer's
+    highest ACK covers. Streams are tshark's, given per frame as for resends()."""
+    first = {}  # (stream, src, sport) -> sequence number of the first byte
+    syn_seen = set()
+    top = {}  # -> one past the highest data byte
+    acks = {}  # -> the highest ACK number this direction sent
+    for stream, (link, pkt) in zip(streams, frames(path)):
+        t = tcp_with_ack(link, pkt) if stream is not None else None
+        if t is None:
+            continue
+        src, _, sport, _, seq, flags, length, ack = t
+        key = (stream, src, sport)
+        syn = flags & 2 != 0
+        if syn and key not in syn_seen:
+            syn_seen.add(key)
+            first[key] = (seq + 1) & 0xFFFFFFFF
+        if flags & 16 and (key not in acks or later(ack, acks[key])):
+            acks[key] = ack
+        if length == 0:
+            continue
+        start = (seq + syn) & 0xFFFFFFFF
+        if key not in first or (key not in syn_seen and later(first[key], start)):
+            first[key] = start
+        end = (start + length) & 0xFFFFFFFF
+        if key not in top or later(end, top[key]):
+            top[key] = end
+    out = {}
+    for key, base in first.items():
+        if key not in top:
+            continue
+        n = (top[key] - base) & 0xFFFFFFFF
+        stream, src, sport = key
+        peer = [a for (s, addr, port), a in acks.items()
+                if s == stream and (addr, port) != (src, sport)]
+        acked = 0
+        if peer:
+            covered = (peer[0] - base) & 0xFFFFFFFF
+            acked = min(covered, n) if covered < 0x80000000 else 0
+        out[key] = (n, acked)
+    return out
 
 
 if __name__ == "__main__":
