@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
+#include <tuple>
 
 #include "story/connection_record.hpp"
 
@@ -65,6 +67,24 @@ std::int64_t capped(std::int64_t rtt) {
 
 const char* side_name(int i) {
   return i == 0 ? "client" : "server";
+}
+
+// "1 timeout", "2 timeouts": the reason is English (the JSON's; explain tells it from the
+// message catalogue).
+std::string count_of(std::uint64_t n, std::string_view one, std::string_view other) {
+  return fmt::format("{} {}", n, n == 1 ? one : other);
+}
+
+// The non-zero counts, joined by ", ": "1 tail-loss probe", not "1 tail-loss probe, 0 timeouts".
+std::string nonzero_counts(
+    std::initializer_list<std::tuple<std::uint64_t, std::string_view, std::string_view>> counts) {
+  std::string out;
+  for (const auto& [n, one, other] : counts) {
+    if (n == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += count_of(n, one, other);
+  }
+  return out;
 }
 
 }  // namespace
@@ -721,16 +741,32 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
         break;
       case DiagnosisVerdict::loss_limited: {
         const bool at_receiver = out.vantage && *out.vantage == 1 - i;
+        const std::string timers =
+            nonzero_counts({{x.tail_loss_probes, "tail-loss probe", "tail-loss probes"},
+                            {x.retransmission_timeouts, "timeout", "timeouts"}});
+        // Only the parts that took time: at least the millisecond shown, or, when the whole
+        // loss is shorter, any.
+        std::string parts;
+        for (const std::int64_t at_least : {std::int64_t{500'000}, std::int64_t{1}}) {
+          auto part = [&](std::int64_t ns, const std::string& text) {
+            if (ns < at_least) return;
+            if (!parts.empty()) parts += ", ";
+            parts += text;
+          };
+          part(t.loss_recovery, fmt::format("{:.3f} s recovering", sec(t.loss_recovery)));
+          part(t.retransmission_timer,
+               fmt::format("{:.3f} s waiting for retransmission timers{}",
+                           sec(t.retransmission_timer),
+                           timers.empty() ? std::string() : fmt::format(" ({})", timers)));
+          part(t.waiting_for_peer,
+               fmt::format("{:.3f} s with the peer silent", sec(t.waiting_for_peer)));
+          if (!parts.empty()) break;
+        }
         out.reason = fmt::format(
-            "The {} lost {:.3f} s of its {:.3f} s ({:.0f} %) to loss: {:.3f} s recovering, "
-            "{:.3f} s waiting for retransmission timers ({} tail-loss probes, {} timeouts){}; "
-            "{} data resends, {} holes{}.",
-            who, sec(best->cost), total, pct, sec(t.loss_recovery), sec(t.retransmission_timer),
-            x.tail_loss_probes, x.retransmission_timeouts,
-            t.waiting_for_peer
-                ? fmt::format(", {:.3f} s with the peer silent", sec(t.waiting_for_peer))
-                : std::string(),
-            x.data_resends, x.holes,
+            "The {} lost {:.3f} s of its {:.3f} s ({:.0f} %) to loss: {}; {}{}.", who,
+            sec(best->cost), total, pct, parts,
+            nonzero_counts(
+                {{x.data_resends, "data resend", "data resends"}, {x.holes, "hole", "holes"}}),
             at_receiver ? " (captured next to the receiver: the gaps and their late fills show "
                           "the losses)"
                         : "");
@@ -757,8 +793,9 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
     out.verdict = DiagnosisVerdict::ecn_limited;
     out.reason = fmt::format(
         "No loss, but the path marked congestion: {} CE-marked packets seen, {} ACKs echoing "
-        "them (ECE), and the {} cut its window {} times (CWR) over {:.3f} s of sending.",
-        ecn_.ce, ecn_.ece_acks, side_name(main_dir), mf.cwr_sent, sec(active(main_dir)));
+        "them (ECE), and the {} cut its window {} (CWR) over {:.3f} s of sending.",
+        ecn_.ce, ecn_.ece_acks, side_name(main_dir), count_of(mf.cwr_sent, "time", "times"),
+        sec(active(main_dir)));
     return done();
   }
   const std::int64_t data_span = m.last_data_ns - m.first_data_ns;
@@ -820,7 +857,8 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
       "No stall: the {} had data in flight with the window open for {:.0f} % "
       "of its {:.3f} s{}{}.",
       side_name(main_dir), 100 * share(m.time.sending, active(main_dir)), sec(active(main_dir)),
-      m.data_resends ? fmt::format(", {} data resends costing {:.3f} s", m.data_resends,
+      m.data_resends ? fmt::format(", {} costing {:.3f} s",
+                                   count_of(m.data_resends, "data resend", "data resends"),
                                    sec(m.time.loss_recovery + m.time.retransmission_timer))
                      : std::string(", no loss"),
       std::string());
