@@ -260,12 +260,11 @@ std::string render_report(const ReportInput& in) {
   for (const auto& g : groups) {
     for (std::size_t m : g.members) group_of[m] = &g;
   }
-  const bool zh = in.lang == Language::zh;
   std::string h;
   h += fmt::format(
       "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
       "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
-      zh ? "zh" : "en", xml_escape(in.title), kStyle);
+      catalogue(in.lang).code, xml_escape(in.title), kStyle);
   h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
                    xml_escape(in.title), in.total, in.troubled_total, xml_escape(in.account));
 
@@ -281,11 +280,10 @@ std::string render_report(const ReportInput& in) {
          "class=\"groups\">" +
          grouped + "</ul>\n";
   }
-  h +=
-      "<table id=\"overview\"><thead><tr><th>stream</th>"
-      "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
-      "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
+  h += "<table id=\"overview\"><thead><tr><th>stream</th>"
+       "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
+       "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
+       "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
   for (const auto& g : groups) {
     h += g.members.size() > 1 ? group_row(g, records) : overview_row(records[g.members.front()]);
   }
