@@ -136,7 +136,7 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   std::vector<ConnectionRecord>& records = kept;
   // The stories told in detail: the first `top` in report order, one for a group of identical
   // connections.
-  std::vector<ConnectionGroup> groups = group_identical(records);
+  std::vector<ConnectionGroup> groups = group_identical(records, o.lang);
   std::vector<std::size_t> detailed;
   for (const auto& g : groups) {
     if (detailed.size() < o.top) detailed.push_back(g.members.front());

@@ -259,6 +259,66 @@ constexpr Catalogue kEnglish = make_catalogue(
          " The largest segment carried {0} bytes, more than the negotiated MSS: the capture was "
          "taken above segmentation offload (TSO/GSO/GRO), which is not an anomaly."},
         {Msg::vantage, " The ACK timing shows the capture was taken next to the {0}."},
+        // The report. {0} the inputs.
+        {Msg::report_title, "tcplens report: {0}"},
+        // {0} connections, {1} troubled, {2} the frame account.
+        {Msg::report_counts, "{0} connections, {1} troubled. {2}",
+         "{0} connection, {1} troubled. {2}"},
+        {Msg::report_connections, "Connections"},
+        {Msg::report_groups_intro, "Identical connections, each group in one row and told once:"},
+        {Msg::report_column_stream, "stream"},
+        {Msg::report_column_client, "client"},
+        {Msg::report_column_server, "server"},
+        {Msg::report_column_state, "state"},
+        {Msg::report_column_verdict, "verdict"},
+        {Msg::report_column_duration, "duration (s)"},
+        {Msg::report_column_bytes_client_to_server, "bytes c>s"},
+        {Msg::report_column_bytes_server_to_client, "bytes s>c"},
+        {Msg::report_column_retransmissions, "retransmissions"},
+        {Msg::report_column_rtt, "RTT (ms)"},
+        // {0} connections not listed, {1} the command to see them.
+        {Msg::report_more_rows, "… and {0} more connections (see {1}).",
+         "… and {0} more connection (see {1})."},
+        // {0} the streams, {1} the group's label.
+        {Msg::report_group_heading, "Streams {0}: {1}"},
+        // {0} stream, {1} client, {2} server.
+        {Msg::report_stream_heading, "Stream {0}: {1} → {2}"},
+        // {0} the stream told, {1} the others, {2} report_group_note_retries_differ or "".
+        {Msg::report_group_note,
+         "Told below for stream {0}, the first of them; the other {1} have the same state, "
+         "verdict and addresses, and no data either{2}."},
+        {Msg::report_group_note_retries_differ, "; their retries differ as listed"},
+        // {0} client address, {1} ports.
+        {Msg::report_group_ports, "{0} ({1} ports)"},
+        {Msg::report_ladder, "Ladder"},
+        {Msg::report_no_graphs,
+         "No graphs: neither side sent data ({0} frames, none with payload), so there is no "
+         "sequence to draw."},
+        // {0} stream, {1} sender, {2} receiver.
+        {Msg::report_graph_time_sequence, "Stream {0}: time-sequence, {1} → {2}"},
+        // {0} report_no_rtt_none or _only_one, {1} sender, {2} receiver.
+        {Msg::report_no_rtt_graph,
+         "No RTT graph: {0} of {1}'s segments sent once was timed to the ACK from {2} that "
+         "covered it."},
+        {Msg::report_no_rtt_none, "none"},
+        {Msg::report_no_rtt_only_one, "only one"},
+        {Msg::report_graph_rtt, "Stream {0}: ACK RTT of {1} → {2}"},
+        {Msg::group_unanswered_syn, "unanswered SYN"},
+        {Msg::group_refused_syn, "refused SYN"},
+        // {0} the state.
+        {Msg::group_without_data, "{0} connection without data"},
+        // {0} members, {1} what they are, {2} the server.
+        {Msg::group_label, "{0} × {1} to {2}"},
+        {Msg::group_separator, ", "},
+        {Msg::group_separator_last, " or "},
+        {Msg::group_no_retry, "no retry"},
+        {Msg::count_retries, "{0} retries", "{0} retry"},
+        // {0} count_retries.
+        {Msg::group_retries_each, "{0} each"},
+        // {0} count_retries, {1} the streams.
+        {Msg::group_retries_each_streams, "{0} each (streams {1})"},
+        // {0} retries, {1} the streams.
+        {Msg::group_retries_streams, "{0} (streams {1})"},
     });
 
 }  // namespace

@@ -32,26 +32,6 @@ std::string gap_list(const std::vector<double>& gaps) {
   return list;
 }
 
-std::string state_text(ConnectionState s, Language lang) {
-  switch (s) {
-    case ConnectionState::refused:
-      return say(lang, Msg::state_refused);
-    case ConnectionState::unanswered:
-      return say(lang, Msg::state_unanswered);
-    case ConnectionState::open:
-      return say(lang, Msg::state_open);
-    case ConnectionState::half_closed:
-      return say(lang, Msg::state_half_closed);
-    case ConnectionState::closed:
-      return say(lang, Msg::state_closed);
-    case ConnectionState::reset:
-      return say(lang, Msg::state_reset);
-    case ConnectionState::midstream:
-      return say(lang, Msg::state_midstream);
-  }
-  return "";
-}
-
 bool about(double a, double b) {
   return std::fabs(a - b) <= 0.2 * b;
 }
@@ -373,32 +353,6 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   o += "\n";
 }
 
-std::string verdict_text(DiagnosisVerdict v, Language lang) {
-  switch (v) {
-    case DiagnosisVerdict::healthy:
-      return say(lang, Msg::verdict_healthy);
-    case DiagnosisVerdict::refused:
-      return say(lang, Msg::verdict_refused);
-    case DiagnosisVerdict::unanswered:
-      return say(lang, Msg::verdict_unanswered);
-    case DiagnosisVerdict::peer_unreachable:
-      return say(lang, Msg::verdict_peer_unreachable);
-    case DiagnosisVerdict::loss_limited:
-      return say(lang, Msg::verdict_loss_limited);
-    case DiagnosisVerdict::receive_window_limited:
-      return say(lang, Msg::verdict_receive_window_limited);
-    case DiagnosisVerdict::zero_window_stalled:
-      return say(lang, Msg::verdict_zero_window_stalled);
-    case DiagnosisVerdict::application_limited:
-      return say(lang, Msg::verdict_application_limited);
-    case DiagnosisVerdict::sender_limited:
-      return say(lang, Msg::verdict_sender_limited);
-    case DiagnosisVerdict::ecn_limited:
-      return say(lang, Msg::verdict_ecn_limited);
-  }
-  return "";
-}
-
 Msg stall_text(StallCause c) {
   switch (c) {
     case StallCause::tail_loss_probe:
@@ -506,6 +460,52 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
 }
 
 }  // namespace
+
+std::string state_text(ConnectionState s, Language lang) {
+  switch (s) {
+    case ConnectionState::refused:
+      return say(lang, Msg::state_refused);
+    case ConnectionState::unanswered:
+      return say(lang, Msg::state_unanswered);
+    case ConnectionState::open:
+      return say(lang, Msg::state_open);
+    case ConnectionState::half_closed:
+      return say(lang, Msg::state_half_closed);
+    case ConnectionState::closed:
+      return say(lang, Msg::state_closed);
+    case ConnectionState::reset:
+      return say(lang, Msg::state_reset);
+    case ConnectionState::midstream:
+      return say(lang, Msg::state_midstream);
+  }
+  return "";
+}
+
+std::string verdict_text(DiagnosisVerdict v, Language lang) {
+  switch (v) {
+    case DiagnosisVerdict::healthy:
+      return say(lang, Msg::verdict_healthy);
+    case DiagnosisVerdict::refused:
+      return say(lang, Msg::verdict_refused);
+    case DiagnosisVerdict::unanswered:
+      return say(lang, Msg::verdict_unanswered);
+    case DiagnosisVerdict::peer_unreachable:
+      return say(lang, Msg::verdict_peer_unreachable);
+    case DiagnosisVerdict::loss_limited:
+      return say(lang, Msg::verdict_loss_limited);
+    case DiagnosisVerdict::receive_window_limited:
+      return say(lang, Msg::verdict_receive_window_limited);
+    case DiagnosisVerdict::zero_window_stalled:
+      return say(lang, Msg::verdict_zero_window_stalled);
+    case DiagnosisVerdict::application_limited:
+      return say(lang, Msg::verdict_application_limited);
+    case DiagnosisVerdict::sender_limited:
+      return say(lang, Msg::verdict_sender_limited);
+    case DiagnosisVerdict::ecn_limited:
+      return say(lang, Msg::verdict_ecn_limited);
+  }
+  return "";
+}
 
 double linux_give_up_seconds(int retries2) {
   // tcp_model_timeout(): doubling from TCP_RTO_MIN up to TCP_RTO_MAX, then linear.

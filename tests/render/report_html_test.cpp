@@ -1,11 +1,15 @@
 // The report's HTML pieces: the story's text as HTML, and identical connections grouped.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <regex>
 #include <set>
 
 #include "../story/records_of.hpp"
 #include "render/html_report.hpp"
 #include "render/story_html.hpp"
+#include "story/series.hpp"
 
 namespace tcplens {
 namespace {
@@ -68,6 +72,102 @@ TEST(ReportGroups, UnansweredSynsToOneServerAreOneGroup) {
   EXPECT_EQ(big->label,
             "9 × unanswered SYN to 203.0.113.94:80, 10 retries each (streams 2–6, 9) or 8 "
             "(streams 13–15)");
+}
+
+// The report's own words (title, headings, table columns, group lines and notes, graph titles,
+// the lines saying why a graph is not drawn) in the language asked for. espn_fail has all of
+// them: a group with differing retries, connections with data and without.
+std::string espn_report(Language lang) {
+  std::string error;
+  auto source = open_input(TCPLENS_SHARED_DIR "/real/espn_fail.pcapng", TextOptions{}, error);
+  EXPECT_TRUE(source) << error;
+  if (!source) return "";
+  TcpAnalyzer analyzer;
+  StoryBuilder story;
+  SeriesCollector collector;
+  RawFrame raw;
+  Segment seg;
+  std::uint64_t n = 0;
+  while (source->next(raw) == ReadStatus::frame) {
+    ++n;
+    if (decode_frame(raw.link_type, raw.bytes, raw.wire_len, seg) != SkipReason::none) continue;
+    Verdict v = analyzer.analyze(seg, raw.ts_ns, n);
+    story.add(seg, v, raw.ts_ns);
+    collector.add(seg, v, raw.ts_ns);
+  }
+  std::vector<ConnectionRecord> records = story.finish();
+  std::vector<ConnectionRecord> kept, refused;
+  for (std::size_t i : report_order(records)) kept.push_back(records[i]);
+  std::vector<ConnectionGroup> groups = group_identical(kept, lang);
+  std::map<std::uint32_t, std::string> ladders;
+  ReportInput in;
+  in.title = "X";
+  in.records = &kept;
+  in.total = kept.size();
+  in.refused = &refused;
+  in.groups = &groups;
+  for (const auto& g : groups) {
+    in.detailed.push_back(g.members.front());
+    ladders[kept[g.members.front()].stream] = "ladder";
+  }
+  in.series = &collector.series();
+  in.ladders = &ladders;
+  in.lang = lang;
+  return render_report(in);
+}
+
+// The texts of the report's own elements (not the stories, not the graphs' insides).
+std::vector<std::string> report_words(const std::string& h) {
+  std::vector<std::string> out;
+  std::regex re(
+      "<(h1|h2|th|summary|title)[^>]*>(.*?)</\\1>|<p( class=\"(group-note|no-graph)\")?>(.*?)</p>|"
+      "<li class=\"group-line\">(.*?)</li>");
+  std::regex tags("<[^>]*>");
+  // Only the report's part: up to the first story, and the headings and notes around the others.
+  for (auto it = std::sregex_iterator(h.begin(), h.end(), re); it != std::sregex_iterator(); ++it) {
+    std::string t = (*it)[2].matched   ? (*it)[2].str()
+                    : (*it)[5].matched ? (*it)[5].str()
+                                       : (*it)[6].str();
+    if ((*it)[1] == "title" && t.find(" at ") != std::string::npos) continue;  // a mark's tooltip
+    if (!(*it)[2].matched && (*it)[5].matched && !(*it)[3].matched) {
+      // A plain paragraph: the report's counts and the groups' introduction, not the stories'.
+      if (it->position() > h.find("<table")) continue;
+    }
+    out.push_back(std::regex_replace(t, tags, ""));
+  }
+  return out;
+}
+
+TEST(ReportHtml, HeadingsInTheReportsLanguage) {
+  std::string en = espn_report(Language::en);
+  for (const char* heading :
+       {"<h1>tcplens report: X</h1>", "<h2>Connections</h2>", "<th>stream</th>",
+        "<th class=\"t\">verdict</th>", "<th>duration (s)</th>", "<summary>Ladder</summary>",
+        "<p>Identical connections, each group in one row and told once:</p>",
+        "9 × unanswered SYN to 203.0.113.94:80, 10 retries each (streams 2–6, 9) or 8 (streams "
+        "13–15)",
+        "Told below for stream 2, the first of them", "No graphs: neither side sent data",
+        "<title>Stream 0: time-sequence, "}) {
+    EXPECT_NE(en.find(heading), std::string::npos) << heading;
+  }
+  std::string zh = espn_report(Language::zh);
+  EXPECT_NE(zh.find("<html lang=\"zh\">"), std::string::npos);
+  std::vector<std::string> words = report_words(zh);
+  EXPECT_GT(words.size(), 30u);
+  // Every one in Chinese: a Chinese character in it, no English word left (protocol names and
+  // the program's name are not translated; the title "X" is the input's name).
+  const std::regex english("\\b(?!tcplens\\b|RTT\\b|SYN\\b|ACK\\b)[A-Za-z]{2,}\\b");
+  for (const std::string& w : words) {
+    // A CJK ideograph's first UTF-8 byte (U+4E00–U+9FFF).
+    EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](unsigned char c) {
+      return c >= 0xE4 && c <= 0xE9;
+    })) << w;
+    EXPECT_FALSE(std::regex_search(w, english)) << w;
+  }
+  for (const char* heading : {"<h2>连接</h2>", "<th>流</th>", "<summary>序列图</summary>",
+                              "9 × 发往 203.0.113.94:80 的无应答的 SYN"}) {
+    EXPECT_NE(zh.find(heading), std::string::npos) << heading;
+  }
 }
 
 }  // namespace
