@@ -96,7 +96,20 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::window_up, " (up {0} bytes)"},
 
         {Msg::data_none, "Neither side sent any data.\n"},
-        {Msg::data_heading, "Data ({0} rounds):\n", "Data ({0} round):\n"},
+        // {0} the turns' shape (data_only_client …), {1} count_turns.
+        {Msg::data_heading, "Data: {0} ({1}):\n"},
+        {Msg::count_turns, "{0} turns", "{0} turn"},
+        {Msg::data_only_client, "only the client sent data"},
+        {Msg::data_only_server, "only the server sent data"},
+        // {0} exchanges: a client turn and the server turn after it.
+        {Msg::data_exchanges, "{0} request/response exchanges", "{0} request/response exchange"},
+        {Msg::data_server_first, "the server spoke first"},
+        {Msg::data_server_first_exchanges,
+         "the server spoke first, then {0} request/response exchanges",
+         "the server spoke first, then {0} request/response exchange"},
+        // After the above: a last client turn with no server turn after it.
+        {Msg::data_then_unanswered, ", then an unanswered request"},
+        {Msg::data_then_after_close, ", then the client sent more after the server had closed"},
         // {0} time, {1} side, {2} bytes, {3} first seq, {4} last seq, {5} turn_segments or "".
         {Msg::turn_sent, "  - {0} the {1} sent {2} bytes (seq {3}–{4}{5})",
          "  - {0} the {1} sent {2} byte (seq {3}–{4}{5})"},
@@ -123,7 +136,7 @@ constexpr Catalogue kEnglish = make_catalogue(
          "    Note: this ACK {0} acknowledges the {1}'s {2} data byte ({3} + {2}); it is not an "
          "acknowledgement of an ACK — a bare ACK takes no sequence number and is never "
          "acknowledged.\n"},
-        {Msg::turns_more, "  … and {0} more rounds.\n", "  … and {0} more round.\n"},
+        {Msg::turns_more, "  … and {0} more turns.\n", "  … and {0} more turn.\n"},
 
         {Msg::count_distinct_segments, "{0} distinct segments", "{0} distinct segment"},
         {Msg::count_frames, "{0} frames", "{0} frame"},

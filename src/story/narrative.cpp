@@ -111,12 +111,39 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
   o += say(lang, Msg::options_line, list);
 }
 
+// The conversation's shape, counted from the turns as a person would: a client turn and the
+// server turn after it are one request/response exchange; a last client turn with no server
+// turn after it is an unanswered request (or, begun after the server's FIN, data sent after the
+// server closed: TLS's close_notify); a server turn before any client turn is the server
+// speaking first (a greeting). Turns alternate by construction (a turn ends when the other side
+// sends data), so the first turn's side and their number give every turn's side, also past the
+// kMaxTurns kept.
+std::string turns_shape(const ConnectionRecord& r, Language lang) {
+  const std::uint64_t total = r.turns_total;
+  const bool client_first = r.turns.front().from == Side::client;
+  if (total == 1) return say(lang, client_first ? Msg::data_only_client : Msg::data_only_server);
+  const std::uint64_t after_greeting = client_first ? total : total - 1;
+  const std::uint64_t exchanges = after_greeting / 2;
+  std::string shape = client_first ? say_n(lang, Msg::data_exchanges, exchanges, exchanges)
+                      : exchanges == 0
+                          ? say(lang, Msg::data_server_first)
+                          : say_n(lang, Msg::data_server_first_exchanges, exchanges, exchanges);
+  if (after_greeting % 2 == 1) {
+    const std::int64_t server_fin = r.server().first_fin_ns;
+    const bool after_close =
+        r.turns.size() == total && server_fin >= 0 && r.turns.back().start_ns > server_fin;
+    shape += say(lang, after_close ? Msg::data_then_after_close : Msg::data_then_unanswered);
+  }
+  return shape;
+}
+
 void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
   if (r.turns.empty()) {
     o += say(lang, Msg::data_none);
     return;
   }
-  o += say_n(lang, Msg::data_heading, r.turns_total, r.turns_total);
+  o += say(lang, Msg::data_heading, turns_shape(r, lang),
+           say_n(lang, Msg::count_turns, r.turns_total, r.turns_total));
   constexpr std::size_t kShown = 12;
   bool explained_ack_of_data = false;
   std::uint64_t last_window[2] = {0, 0};

@@ -17,7 +17,7 @@ namespace {
 TEST(StoryHtml, LabelsListsNotesAndQuantities) {
   std::string h = story_html(
       "Connection 1: client 127.0.0.1:9998 → server, 28 frames over 451.449 s.\n"
-      "Data (2 rounds):\n"
+      "Data: 1 request/response exchange (2 turns):\n"
       "  - 23:34:03.174224 the client sent 1000 bytes (seq 1–1000) & more\n"
       "    Note: this ACK <6> is not an ACK of an ACK.\n"
       "  - the server sent 5 bytes\n"
@@ -25,7 +25,7 @@ TEST(StoryHtml, LabelsListsNotesAndQuantities) {
       "\n"
       "诊断：被拒绝，32微秒。\n");
   EXPECT_NE(h.find("<strong class=\"label\">Connection 1:</strong>"), std::string::npos) << h;
-  EXPECT_NE(h.find("<strong class=\"label\">Data (2 rounds):</strong>"), std::string::npos) << h;
+  EXPECT_NE(h.find("<strong class=\"label\">Data:</strong>"), std::string::npos) << h;
   EXPECT_NE(h.find("<strong class=\"label\">诊断：</strong>"), std::string::npos) << h;
   // A sentence with a colon in it is not a label.
   EXPECT_EQ(h.find("<strong class=\"label\">The client"), std::string::npos) << h;
