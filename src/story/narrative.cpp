@@ -187,8 +187,16 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     o += say(lang, Msg::turn_acked, who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack,
              sum, say(lang, t.ack_with_data ? Msg::ack_carried_by_data : Msg::ack_bare), win,
              change);
-    // The seed's misreading: a bare ACK right after the peer's data acknowledges that data.
-    if (!explained_ack_of_data && !t.ack_with_data && i > 0) {
+    // The seed's misreading (tcpdump-retransmission-notes.md): the sender of this turn had
+    // just acknowledged the peer's previous turn with a bare ACK, then sent this data, and the
+    // peer acknowledged it with a bare ACK too. Skimming past the small data in between, a
+    // reader sees ACK → data → ACK and takes the second ACK for an acknowledgement of the
+    // first. Told once, at the first turn where that sequence is on the wire.
+    const Turn* before = i > 0 ? &r.turns[i - 1] : nullptr;
+    const bool ack_data_ack = before != nullptr && before->acked_ns >= 0 &&
+                              !before->ack_with_data && before->acked_ns <= t.start_ns &&
+                              !t.ack_with_data;
+    if (!explained_ack_of_data && ack_data_ack) {
       explained_ack_of_data = true;
       o += say_n(lang, Msg::note_ack_of_data, n, t.ack, who(t.from, lang), n, t.first_seq);
     }

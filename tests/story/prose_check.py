@@ -1,7 +1,10 @@
 """explain in English and Chinese over every capture: the noise rules, checked on the text.
 
 No zero-value time part, no "(s)", no ASCII space between a Chinese sentence end and the next
-Chinese character, one unit style (number, space, unit) in Chinese.
+Chinese character, one unit style (number, space, unit) in Chinese. The note that an ACK
+acknowledges data, not an ACK, at most once per connection and only where the misreading can
+arise: after a turn acknowledged by a bare ACK, the turn the note is on also acknowledged by a
+bare ACK (the wire shows ACK → data → ACK).
 """
 import glob, os, re, subprocess, sys
 
@@ -20,10 +23,30 @@ rules = {
            (r"[0-9][\u5fae\u6beb]?\u79d2", "unit without space"), (r"[a-z]\(s\)", "(s)"),
            (r"(发送中|限制|零窗口|恢复|定时器|对方|空闲) 0\.000 秒", "zero time part")],
 }
+note = {"en": "it is not an acknowledgement of an ACK", "zh": "而不是“确认对方的 ACK”"}
+bare = {"en": ", in a bare ACK,", "zh": "，是一个单独的 ACK，"}
+turn_line = {"en": "  - ", "zh": "  · "}
+
+
+def check_notes(cap, lang, out):
+    for block in out.split("\n\n"):
+        lines = block.splitlines()
+        at = [i for i, line in enumerate(lines) if note[lang] in line]
+        head = lines[0][:60] if lines else ""
+        if len(at) > 1:
+            bad.append(f"{os.path.basename(cap)} [{lang}] {len(at)} ACK notes in: {head}")
+        for i in at:
+            turns = [line for line in lines[:i] if line.startswith(turn_line[lang])][-2:]
+            if len(turns) < 2 or not all(bare[lang] in t for t in turns):
+                bad.append(f"{os.path.basename(cap)} [{lang}] ACK note without ACK → data → ACK "
+                           f"before it: {head}")
+
+
 for cap in captures:
     for lang, checks in rules.items():
         out = subprocess.run([tcplens, "explain", "--quiet", "--lang", lang, cap],
                              capture_output=True, text=True).stdout
+        check_notes(cap, lang, out)
         for pattern, name in checks:
             m = re.search(pattern, out)
             if m:
