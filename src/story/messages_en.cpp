@@ -259,7 +259,7 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::time_idle, "{0} s idle"},
         {Msg::time_separator, ", "},
         // {0} side, {1} total (s), {2} the parts, {3} bytes in flight at most.
-        {Msg::time_breakdown, " Of the {0}'s {1} s sending: {2}; at most {3} bytes in flight."},
+        {Msg::time_breakdown, " Of the {0}'s {1} s: {2}; at most {3} bytes in flight."},
         {Msg::sack_blocks, " The peer sent {0} SACK blocks", " The peer sent {0} SACK block"},
         {Msg::sack_holes, " revealing {0} holes", " revealing {0} hole"},
         {Msg::sack_hole_fills, ", {0} filled by retransmissions"},

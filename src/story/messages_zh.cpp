@@ -47,8 +47,8 @@ constexpr Catalogue kChinese = make_catalogue(
          "连接 {0}：客户端 {1} → 服务端 {2}，{3} 个报文，从 {5} 起持续 {4}，状态：{6}。\n"},
         {Msg::roles_guessed, "（没有看到 SYN，角色是按端口猜的：端口 {0} 一侧是服务端。）\n"},
         {Msg::refused_before,
-         "在此之前，同一客户端端口的一次连接被拒绝（流 {0}）：{1} 发出的 SYN 在 {2} 后收到 RST，"
-         "说明当时服务端口上没有程序在监听；{3} 后客户端才重新连接。\n"},
+         "在此之前，同一客户端端口的一次连接被拒绝（流 {0}）：{1} 发出的 SYN 在 {2}后收到 RST，"
+         "说明当时服务端口上没有程序在监听；{3}后客户端才重新连接。\n"},
 
         {Msg::handshake_refused,
          "客户端的 SYN（ISN {0}）被服务端以 RST 拒绝，确认号 {1} = {0} + 1：端口上没有监听者。\n"},
@@ -64,7 +64,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::handshake_rtt, "，距 SYN {0}"},
         {Msg::handshake_done_end, "。之后双方的相对序号都从 1 开始。\n"},
         {Msg::option_mss, "MSS 客户端 {0}、服务端 {1}"},
-        {Msg::option_window_scale, "窗口扩大因子 客户端 {0}（×{1}）、服务端 {2}（×{3}）"},
+        {Msg::option_window_scale, "窗口扩大因子为客户端 {0}（×{1}）、服务端 {2}（×{3}）"},
         {Msg::option_no_window_scale, "不使用窗口扩大"},
         {Msg::option_sack, "允许 SACK"},
         {Msg::option_no_sack, "不使用 SACK"},
@@ -97,7 +97,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::turn_never_acked, "；没有被确认。\n"},
         {Msg::ack_sum, "（= {0} + {1}）"},
         {Msg::ack_sum_with_fin, "（= {0} + {1} + 1，FIN 占一个序号）"},
-        {Msg::turn_acked, "；{0}在 {1} 后用 ACK {2}{3}确认，{4}，通告窗口 {5}{6}。\n"},
+        {Msg::turn_acked, "；{0}在 {1}后用 ACK {2}{3}确认，{4}，通告窗口 {5}{6}。\n"},
         {Msg::ack_carried_by_data, "这个确认搭载在它自己的数据上"},
         {Msg::ack_bare, "是一个单独的 ACK"},
         {Msg::note_ack_of_data,
@@ -139,7 +139,7 @@ constexpr Catalogue kChinese = make_catalogue(
          "（这与 Linux 的 SYN 重试相符：次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"},
 
         {Msg::zero_window, "零窗口：{0}在 {1} 通告窗口为 0（接收缓冲区满，应用没有读取），{2}。\n"},
-        {Msg::zero_window_reopened, "窗口在 {0} 后重新打开"},
+        {Msg::zero_window_reopened, "窗口在 {0}后重新打开"},
         {Msg::zero_window_never_reopened, "直到抓包结束都没有打开"},
         {Msg::zero_window_probes,
          "零窗口期间的 {0} 个 keep-alive 其实是 Linux 的零窗口探测（不带数据，"
@@ -161,7 +161,7 @@ constexpr Catalogue kChinese = make_catalogue(
          "或者对方向已关闭的套接字继续发送）。"},
         {Msg::ending_open, "抓包结束时连接仍然打开。"},
         {Msg::bytes_after_fin, "第一个 FIN 之后对方又发送了 {0} 字节。"},
-        {Msg::unacked_side_unseen, "抓包里没有{1}的报文，所以看不到对{0}字节的确认。"},
+        {Msg::unacked_side_unseen, "抓包里没有{1}的报文，所以看不到对 {0} 字节的确认。"},
         {Msg::unacked_part, "{1} {0} 字节（共 {2}，已确认 {3}）"},
         {Msg::unacked_part_separator, "，"},
         {Msg::unacked_line, "未被确认的数据：{0}。"},
@@ -186,7 +186,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::time_waiting_for_peer, "等待对方 {0} 秒"},
         {Msg::time_idle, "空闲 {0} 秒"},
         {Msg::time_separator, "，"},
-        {Msg::time_breakdown, "{0}发送数据的 {1} 秒里：{2}；在途数据最多 {3} 字节。"},
+        {Msg::time_breakdown, "{0}的 {1} 秒里：{2}；在途数据最多 {3} 字节。"},
         {Msg::sack_blocks, "对方发送了 {0} 个 SACK 块"},
         {Msg::sack_holes, "，揭示了 {0} 个空洞"},
         {Msg::sack_hole_fills, "，重传填补了 {0} 个"},

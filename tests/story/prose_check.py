@@ -1,7 +1,7 @@
 """explain in English and Chinese over every capture: the noise rules, checked on the text.
 
-No zero-value time part, no "(s)", no ASCII space between a Chinese sentence end and the next
-Chinese character, one unit style (number, space, unit) in Chinese. The note that an ACK
+No zero-value time part, no "(s)"; in Chinese no ASCII space between two Chinese characters or
+next to Chinese punctuation, and one unit style: a number, a space, its unit ("71 微秒后"). The note that an ACK
 acknowledges data, not an ACK, at most once per connection and only where the misreading can
 arise: after a turn acknowledged by a bare ACK, the turn the note is on also acknowledged by a
 bare ACK (the wire shows ACK → data → ACK).
@@ -19,7 +19,10 @@ rules = {
            (r"[a-z]\(s\)", "(s)"),
            (r"\b1 (SYNs|stalls|blocks|holes|connections)\b", "1 <plural>"),
            (r"\b0 SACK blocks|\b0 of the (client|server)'s", "zero clause")],
-    "zh": [(r"[。；）] +[\u4e00-\u9fff]", "space after a Chinese sentence"),
+    "zh": [(r"[。；）：，、“”（] ", "ASCII space after Chinese punctuation"),
+           (r" [。；）：，、“”]", "ASCII space before Chinese punctuation"),
+           (r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", "ASCII space between Chinese characters"),
+           (r"[\u4e00-\u9fff][0-9]|[0-9][\u4e00-\u9fff]", "number without space"),
            (r"[0-9][\u5fae\u6beb]?\u79d2", "unit without space"), (r"[a-z]\(s\)", "(s)"),
            (r"(发送中|限制|零窗口|恢复|定时器|对方|空闲) 0\.000 秒", "zero time part")],
 }
