@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "story/connection_record.hpp"
+#include "story/messages.hpp"
 
 namespace tcplens {
 
@@ -527,6 +528,11 @@ void DiagnosisTracker::add(const Segment& s, const Verdict& v, std::int64_t ts) 
 
 namespace {
 
+// "1 SYN", "2 SYNs": the reasons are English, counted by English's plural rule.
+std::string counted(std::uint64_t n, std::string_view one, std::string_view other) {
+  return fmt::format("{} {}", n, catalogue(Language::en).is_singular(n) ? one : other);
+}
+
 FlightSummary summarize(std::vector<std::uint64_t> flights, std::vector<std::uint64_t> windows) {
   FlightSummary out;
   out.samples = flights.size();
@@ -662,8 +668,9 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   }
   if (r.state == ConnectionState::unanswered) {
     out.verdict = DiagnosisVerdict::unanswered;
-    out.reason = fmt::format("{} SYN(s) over {:.3f} s got no reply.", r.client().syns_sent,
-                             sec(r.end_ns - r.start_ns));
+    out.reason =
+        fmt::format("{} over {:.3f} s got no reply.", counted(r.client().syns_sent, "SYN", "SYNs"),
+                    sec(r.end_ns - r.start_ns));
     return done();
   }
   for (int i = 0; i < 2; ++i) {
@@ -723,14 +730,15 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
         const bool at_receiver = out.vantage && *out.vantage == 1 - i;
         out.reason = fmt::format(
             "The {} lost {:.3f} s of its {:.3f} s ({:.0f} %) to loss: {:.3f} s recovering, "
-            "{:.3f} s waiting for retransmission timers ({} tail-loss probes, {} timeouts){}; "
-            "{} resends, {} holes{}.",
+            "{:.3f} s waiting for retransmission timers ({}, {}){}; "
+            "{}, {}{}.",
             who, sec(best->cost), total, pct, sec(t.loss_recovery), sec(t.retransmission_timer),
-            x.tail_loss_probes, x.retransmission_timeouts,
+            counted(x.tail_loss_probes, "tail-loss probe", "tail-loss probes"),
+            counted(x.retransmission_timeouts, "timeout", "timeouts"),
             t.waiting_for_peer
                 ? fmt::format(", {:.3f} s with the peer silent", sec(t.waiting_for_peer))
                 : std::string(),
-            x.resends, x.holes,
+            counted(x.resends, "resend", "resends"), counted(x.holes, "hole", "holes"),
             at_receiver ? " (captured next to the receiver: the gaps and their late fills show "
                           "the losses)"
                         : "");
@@ -756,9 +764,11 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   if (any_data && ecn_.negotiated && mf.cwr_sent > 0 && ecn_.ece_acks > 0 && !lost) {
     out.verdict = DiagnosisVerdict::ecn_limited;
     out.reason = fmt::format(
-        "No loss, but the path marked congestion: {} CE-marked packets seen, {} ACKs echoing "
-        "them (ECE), and the {} cut its window {} times (CWR) over {:.3f} s of sending.",
-        ecn_.ce, ecn_.ece_acks, side_name(main_dir), mf.cwr_sent, sec(active(main_dir)));
+        "No loss, but the path marked congestion: {} seen, {} echoing them (ECE), and the {} "
+        "cut its window {} (CWR) over {:.3f} s of sending.",
+        counted(ecn_.ce, "CE-marked packet", "CE-marked packets"),
+        counted(ecn_.ece_acks, "ACK", "ACKs"), side_name(main_dir),
+        counted(mf.cwr_sent, "time", "times"), sec(active(main_dir)));
     return done();
   }
   const std::int64_t data_span = m.last_data_ns - m.first_data_ns;
@@ -820,7 +830,7 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
       "No stall: the {} had data in flight with the window open for {:.0f} % "
       "of its {:.3f} s{}{}.",
       side_name(main_dir), 100 * share(m.time.sending, active(main_dir)), sec(active(main_dir)),
-      m.resends ? fmt::format(", {} resends costing {:.3f} s", m.resends,
+      m.resends ? fmt::format(", {} costing {:.3f} s", counted(m.resends, "resend", "resends"),
                               sec(m.time.loss_recovery + m.time.retransmission_timer))
                 : std::string(", no loss"),
       std::string());

@@ -4,9 +4,10 @@ No zero-value time part, no "(s)"; in Chinese no ASCII space between two Chinese
 next to Chinese punctuation, and one unit style: a number, a space, its unit ("71 微秒后"). The note that an ACK
 acknowledges data, not an ACK, at most once per connection and only where the misreading can
 arise: after a turn acknowledged by a bare ACK, the turn the note is on also acknowledged by a
-bare ACK (the wire shows ACK → data → ACK).
+bare ACK (the wire shows ACK → data → ACK). The diagnosis' reasons (summary --json): no "(s)",
+no "1 <plural>".
 """
-import glob, os, re, subprocess, sys
+import glob, json, os, re, subprocess, sys
 
 tcplens, root = sys.argv[1], sys.argv[2]
 captures = sorted(glob.glob(os.path.join(root, "../shared/real/*.pcap*")) +
@@ -45,6 +46,18 @@ def check_notes(cap, lang, out):
                            f"before it: {head}")
 
 
+def texts(value):
+    """Every string in a JSON value (the reasons, wherever the summary keeps them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from texts(v)
+
+
 for cap in captures:
     for lang, checks in rules.items():
         out = subprocess.run([tcplens, "explain", "--quiet", "--lang", lang, cap],
@@ -54,6 +67,16 @@ for cap in captures:
             m = re.search(pattern, out)
             if m:
                 bad.append(f"{os.path.basename(cap)} [{lang}] {name}: …{out[max(0, m.start() - 40):m.end() + 20]}…")
+    # The diagnosis' reasons (summary --json, the report): English, counted by its plural rule.
+    lines = subprocess.run([tcplens, "summary", "--quiet", "--json", cap], capture_output=True,
+                           text=True).stdout.splitlines()
+    for line in lines:
+        reason = " | ".join(texts(json.loads(line)))
+        for pattern, name in [(r"[a-z]\(s\)", "(s)"),
+                              (r"\b1 (SYNs|resends|holes|timeouts|tail-loss probes|ACKs|"
+                               r"CE-marked packets|times)\b", "1 <plural>")]:
+            if re.search(pattern, reason):
+                bad.append(f"{os.path.basename(cap)} [reason] {name}: {reason}")
 print(f"{len(captures)} captures checked")
 for b in bad[:40]:
     print(b)
