@@ -217,7 +217,8 @@ std::string graphs(const ConnectionRecord& r, const ConnectionSeries& cs, Langua
   std::string to = endpoint_text(d == 0 ? cs.second : cs.first);
   if (graph_samples(cs, GraphKind::time_sequence, d) == 0) {
     return fmt::format("<p class=\"no-graph\">{}</p>\n",
-                       xml_escape(say(lang, Msg::report_no_graphs, cs.points.size() + cs.thinned)));
+                       xml_escape(say_n(lang, Msg::report_no_graphs, cs.points.size() + cs.thinned,
+                                        cs.points.size() + cs.thinned)));
   }
   GraphOptions g;
   g.direction = d;
@@ -335,9 +336,9 @@ std::string render_report(const ReportInput& in) {
       for (std::size_t m : g->members) retries.insert(records[m].retransmissions);
       h += fmt::format(
           "<p class=\"group-note\">{}</p>\n",
-          xml_escape(
-              say(lang, Msg::report_group_note, r.stream, g->members.size() - 1,
-                  retries.size() > 1 ? say(lang, Msg::report_group_note_retries_differ) : "")));
+          xml_escape(say_n(
+              lang, Msg::report_group_note, g->members.size() - 1, r.stream, g->members.size() - 1,
+              retries.size() > 1 ? say(lang, Msg::report_group_note_retries_differ) : "")));
     }
     std::vector<ConnectionRecord> context;
     for (const auto& p : *in.refused) {

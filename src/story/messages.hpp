@@ -114,6 +114,7 @@ enum class Msg : std::uint16_t {
   count_frames,
   retransmissions_line,
   count_fast_retransmissions,
+  count_finally_acked,
   episodes_summary,
   episode_what_syn,
   episode_what_fin,
@@ -143,6 +144,7 @@ enum class Msg : std::uint16_t {
   ending_how_rst,
   ending_how_fin,
   ending_fin_seq,
+  ending_fin_seq_no_data,
   ending_sentence_end,
   ending_idle_released,
   ending_closed,
@@ -155,6 +157,7 @@ enum class Msg : std::uint16_t {
   unacked_part_separator,
   unacked_line,
   all_acked,
+  all_acked_one_side,
   // Stalls.
   stalls_all,
   stalls_longest,
@@ -163,6 +166,7 @@ enum class Msg : std::uint16_t {
   stalls_end,
   ended_rst_after_fin,
   ended_rst,
+  ended_rst_all_acked,
   // The diagnosis.
   diagnosis_verdict,
   time_sending,

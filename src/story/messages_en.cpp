@@ -45,7 +45,8 @@ constexpr Catalogue kEnglish = make_catalogue(
 
         // {0} stream, {1} client, {2} server, {3} frames, {4} duration, {5} start, {6} state.
         {Msg::connection_header,
-         "Connection {0}: client {1} → server {2}, {3} frames over {4} from {5}; state: {6}.\n"},
+         "Connection {0}: client {1} → server {2}, {3} frames over {4} from {5}; state: {6}.\n",
+         "Connection {0}: client {1} → server {2}, {3} frame over {4} from {5}; state: {6}.\n"},
         {Msg::roles_guessed,
          "(Roles guessed from the ports, no SYN seen: the server is the side on port {0}.)\n"},
         // {0} stream, {1} time of the SYN, {2} until the RST, {3} until the new attempt.
@@ -90,10 +91,10 @@ constexpr Catalogue kEnglish = make_catalogue(
 
         {Msg::window_raw_unscaled, "{0} (the raw field; scale unknown: no SYN seen)"},
         // {0} bytes, {1} the raw field, {2} the shift.
-        {Msg::window_scaled, "{0} bytes ({1} × 2^{2})"},
-        {Msg::window_bytes, "{0} bytes"},
-        {Msg::window_down, " (down {0} bytes)"},
-        {Msg::window_up, " (up {0} bytes)"},
+        {Msg::window_scaled, "{0} bytes ({1} × 2^{2})", "{0} byte ({1} × 2^{2})"},
+        {Msg::window_bytes, "{0} bytes", "{0} byte"},
+        {Msg::window_down, " (down {0} bytes)", " (down {0} byte)"},
+        {Msg::window_up, " (up {0} bytes)", " (up {0} byte)"},
 
         {Msg::data_none, "Neither side sent any data.\n"},
         // {0} the turns' shape (data_only_client …), {1} count_turns.
@@ -143,18 +144,19 @@ constexpr Catalogue kEnglish = make_catalogue(
         // {0} count, {1} count_distinct_segments, {2} count_frames.
         {Msg::retransmissions_line,
          "Retransmissions: {0} ({1} resent; tshark flags {2} as retransmissions).\n"},
-        {Msg::count_fast_retransmissions, "{0} fast retransmissions"},
+        {Msg::count_fast_retransmissions, "{0} fast retransmissions", "{0} fast retransmission"},
+        {Msg::count_finally_acked, "{0} were finally acknowledged", "{0} was finally acknowledged"},
         // {0} episodes, {1} count_fast_retransmissions, {2} once, {3} backed off, {4} irregular,
-        // {5} acknowledged, {6} told.
+        // {5} count_finally_acked, {6} told.
         {Msg::episodes_summary,
          "Of them, {0} segments were captured both sent and resent ({1}, {2} resent once, {3} "
-         "with a backed-off timer, {4} irregular); {5} were finally acknowledged. The first "
-         "{6}:\n"},
+         "with a backed-off timer, {4} irregular); {5}. The first {6}:\n"},
         // {0} side, {1} SYN or SYN/ACK.
         {Msg::episode_what_syn, "the {0}'s {1}"},
         {Msg::episode_what_fin, "the {0}'s FIN (seq {1})"},
         // {0} side, {1} first seq, {2} last seq, {3} bytes.
-        {Msg::episode_what_segment, "the {0}'s segment seq {1}–{2} ({3} bytes)"},
+        {Msg::episode_what_segment, "the {0}'s segment seq {1}–{2} ({3} bytes)",
+         "the {0}'s segment seq {1}–{2} ({3} byte)"},
         // {0} what, {1} sends, {2} first send, {3} episode_acked or not, {4} the gaps.
         {Msg::episode_line,
          "Retransmission: {0} was sent {1} times from {2} and {3}. Gaps between sends (s): {4}."},
@@ -176,6 +178,8 @@ constexpr Catalogue kEnglish = make_catalogue(
         // {0} the cap (s), {1} gaps at it, {2} pattern_capped_linux or "".
         {Msg::pattern_capped,
          " The gaps stop doubling at {0} s and repeat it ({1} gaps): the RTO reached its "
+         "cap{2}.",
+         " The gaps stop doubling at {0} s and repeat it ({1} gap): the RTO reached its "
          "cap{2}."},
         {Msg::pattern_capped_linux, " (Linux's TCP_RTO_MAX is 120 s)"},
         // {0} equal gaps, {1} their length (s), {2} pattern_linear_linux6 or "".
@@ -200,8 +204,8 @@ constexpr Catalogue kEnglish = make_catalogue(
          "The {0} keep-alives seen are Linux's zero-window probes (an empty segment one byte "
          "below the next sequence number); {1} were answered as keep-alives, the rest with "
          "zero-window ACKs.\n",
-         "The {0} keep-alive seen are Linux's zero-window probes (an empty segment one byte "
-         "below the next sequence number); {1} were answered as keep-alives, the rest with "
+         "The {0} keep-alive seen is Linux's zero-window probe (an empty segment one byte "
+         "below the next sequence number); {1} answered as a keep-alive, the rest with "
          "zero-window ACKs.\n"},
         {Msg::keepalives, "Keep-alive: {0} probes sent, {1} answered.\n",
          "Keep-alive: {0} probe sent, {1} answered.\n"},
@@ -211,7 +215,9 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::ending_how_rst, "aborted with a RST"},
         {Msg::ending_how_fin, "closed its side with a FIN"},
         // {0} the FIN's seq, {1} the bytes before it.
-        {Msg::ending_fin_seq, " (FIN at seq {0}, right after its {1} bytes of data)"},
+        {Msg::ending_fin_seq, " (FIN at seq {0}, right after its {1} bytes of data)",
+         " (FIN at seq {0}, right after its {1} byte of data)"},
+        {Msg::ending_fin_seq_no_data, " (FIN at seq {0}, no data sent before it)"},
         {Msg::ending_sentence_end, ". "},
         // {0} last frame, {1} idle (s).
         {Msg::ending_idle_released,
@@ -225,17 +231,24 @@ constexpr Catalogue kEnglish = make_catalogue(
          "still unread, or with SO_LINGER set to zero, or data sent to a socket already "
          "closed)."},
         {Msg::ending_open, "The connection was still open when the capture ended."},
-        {Msg::bytes_after_fin, " The other side sent {0} more bytes after the first FIN."},
+        {Msg::bytes_after_fin, " The other side sent {0} more bytes after the first FIN.",
+         " The other side sent {0} more byte after the first FIN."},
         // {0} bytes, {1} the side not captured.
         {Msg::unacked_side_unseen,
          " No ACK of the {0} bytes sent is in the capture: none of the {1}'s frames was "
+         "captured.",
+         " No ACK of the {0} byte sent is in the capture: none of the {1}'s frames was "
          "captured."},
         // {0} unacknowledged, {1} side, {2} its bytes, {3} acknowledged.
-        {Msg::unacked_part, "{0} of the {1}'s {2} bytes ({3} acknowledged)"},
+        {Msg::unacked_part, "{0} of the {1}'s {2} bytes ({3} acknowledged)",
+         "{0} of the {1}'s {2} byte ({3} acknowledged)"},
         {Msg::unacked_part_separator, " and "},
         {Msg::unacked_line, " Unacknowledged at the end: {0}."},
         {Msg::all_acked,
          " All data was acknowledged ({0} bytes from the client, {1} from the server)."},
+        // {0} bytes, {1} the only side that sent any.
+        {Msg::all_acked_one_side, " All data was acknowledged: the {1}'s {0} bytes.",
+         " All data was acknowledged: the {1}'s {0} byte."},
 
         {Msg::stalls_all, " {0} stalls (in time order:", " {0} stall (in time order:"},
         {Msg::stalls_longest, " {0} stalls (the {1} longest, in time order:"},
@@ -247,7 +260,10 @@ constexpr Catalogue kEnglish = make_catalogue(
          " It ended with a RST after a FIN, a usual teardown (TLS close_notify, FIN, RST is "
          "one), not a failure."},
         {Msg::ended_rst,
-         " It was aborted by a RST with no FIN before it; {0} bytes were left unacknowledged."},
+         " It was aborted by a RST with no FIN before it; {0} bytes were left unacknowledged.",
+         " It was aborted by a RST with no FIN before it; {0} byte was left unacknowledged."},
+        {Msg::ended_rst_all_acked,
+         " It was aborted by a RST with no FIN before it; all data was acknowledged."},
 
         {Msg::diagnosis_verdict, "Diagnosis: {0}."},
         {Msg::time_sending, "{0} s sending"},
@@ -259,7 +275,8 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::time_idle, "{0} s idle"},
         {Msg::time_separator, ", "},
         // {0} side, {1} total (s), {2} the parts, {3} bytes in flight at most.
-        {Msg::time_breakdown, " Of the {0}'s {1} s: {2}; at most {3} bytes in flight."},
+        {Msg::time_breakdown, " Of the {0}'s {1} s: {2}; at most {3} bytes in flight.",
+         " Of the {0}'s {1} s: {2}; at most {3} byte in flight."},
         {Msg::sack_blocks, " The peer sent {0} SACK blocks", " The peer sent {0} SACK block"},
         {Msg::sack_holes, " revealing {0} holes", " revealing {0} hole"},
         {Msg::sack_hole_fills, ", {0} filled by retransmissions"},
@@ -299,6 +316,8 @@ constexpr Catalogue kEnglish = make_catalogue(
         // {0} the stream told, {1} the others, {2} report_group_note_retries_differ or "".
         {Msg::report_group_note,
          "Told below for stream {0}, the first of them; the other {1} have the same state, "
+         "verdict and addresses, and no data either{2}.",
+         "Told below for stream {0}, the first of them; the other {1} has the same state, "
          "verdict and addresses, and no data either{2}."},
         {Msg::report_group_note_retries_differ, "; their retries differ as listed"},
         // {0} client address, {1} ports.
@@ -306,6 +325,8 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::report_ladder, "Ladder"},
         {Msg::report_no_graphs,
          "No graphs: neither side sent data ({0} frames, none with payload), so there is no "
+         "sequence to draw.",
+         "No graphs: neither side sent data ({0} frame, without payload), so there is no "
          "sequence to draw."},
         // {0} stream, {1} sender, {2} receiver.
         {Msg::report_graph_time_sequence, "Stream {0}: time-sequence, {1} → {2}"},

@@ -109,9 +109,10 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::count_frames, "{0} 帧"},
         {Msg::retransmissions_line, "重传：{0} 次（{1}；tshark 把其中 {2}标为重传）。\n"},
         {Msg::count_fast_retransmissions, "快速重传 {0} 个"},
+        {Msg::count_finally_acked, "{0} 个最终被确认"},
         {Msg::episodes_summary,
          "其中 {0} 个报文段的首次发送也被抓到（{1}，只重传一次的 {2} 个，指数退避 {3} 个，"
-         "其他 {4} 个），{5} 个最终被确认。前 {6} 个如下。\n"},
+         "其他 {4} 个），{5}。前 {6} 个如下。\n"},
         {Msg::episode_what_syn, "{0}的 {1}"},
         {Msg::episode_what_fin, "{0}的 FIN（序号 {1}）"},
         {Msg::episode_what_segment, "{0}的报文段（序号 {1}–{2}，{3} 字节）"},
@@ -150,6 +151,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::ending_how_rst, "发送 RST 中止了连接"},
         {Msg::ending_how_fin, "发送 FIN 关闭了自己的方向"},
         {Msg::ending_fin_seq, "（FIN 的序号 {0}，紧接在它的 {1} 字节数据之后）"},
+        {Msg::ending_fin_seq_no_data, "（FIN 的序号 {0}，之前没有发送数据）"},
         {Msg::ending_sentence_end, "。"},
         {Msg::ending_idle_released,
          "它的最后一帧在 {0}，之后 {1} 秒没有任何帧：连接在空闲超时时被报告，"
@@ -166,6 +168,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::unacked_part_separator, "，"},
         {Msg::unacked_line, "未被确认的数据：{0}。"},
         {Msg::all_acked, "全部数据都已被确认（客户端 {0} 字节，服务端 {1} 字节）。"},
+        {Msg::all_acked_one_side, "全部数据都已被确认：{1}的 {0} 字节。"},
 
         {Msg::stalls_all, "停顿 {0} 次（按时间顺序："},
         {Msg::stalls_longest, "停顿 {0} 次（最长的 {1} 次，按时间顺序："},
@@ -176,6 +179,7 @@ constexpr Catalogue kChinese = make_catalogue(
          "连接在 FIN 之后以 RST 结束：这是常见的收尾方式（如 TLS 的 close_notify、FIN、RST），"
          "不是故障。"},
         {Msg::ended_rst, "连接被 RST 中止，之前没有 FIN；未确认的数据 {0} 字节。"},
+        {Msg::ended_rst_all_acked, "连接被 RST 中止，之前没有 FIN；数据都已被确认。"},
 
         {Msg::diagnosis_verdict, "诊断：{0}。"},
         {Msg::time_sending, "发送中 {0} 秒"},

@@ -42,8 +42,8 @@ std::string who(Side s, Language lang) {
 
 std::string window_text(std::uint64_t scaled, std::uint16_t raw, int shift, Language lang) {
   if (shift < 0) return say(lang, Msg::window_raw_unscaled, raw);
-  if (shift > 0) return say(lang, Msg::window_scaled, scaled, raw, shift);
-  return say(lang, Msg::window_bytes, scaled);
+  if (shift > 0) return say_n(lang, Msg::window_scaled, scaled, scaled, raw, shift);
+  return say_n(lang, Msg::window_bytes, scaled, scaled);
 }
 
 // Both sides must offer window scaling for it to apply; -1 when a side's SYN was not seen.
@@ -174,7 +174,8 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     std::string change;
     if (prev != 0 && prev != t.peer_window) {
       long long delta = static_cast<long long>(t.peer_window) - static_cast<long long>(prev);
-      change = say(lang, delta < 0 ? Msg::window_down : Msg::window_up, std::llabs(delta));
+      const auto by = static_cast<std::uint64_t>(std::llabs(delta));
+      change = say_n(lang, delta < 0 ? Msg::window_down : Msg::window_up, by, by);
     }
     prev = t.peer_window;
     // The arithmetic of the ACK number: first byte + bytes (+ 1 when it also covers a FIN).
@@ -226,7 +227,8 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     o += say(lang, Msg::episodes_summary, r.episodes.size(),
              say_n(lang, Msg::count_fast_retransmissions, by_pattern[0], by_pattern[0]),
-             by_pattern[3], by_pattern[1] + by_pattern[2], by_pattern[4], acked, kShown);
+             by_pattern[3], by_pattern[1] + by_pattern[2], by_pattern[4],
+             say_n(lang, Msg::count_finally_acked, acked, acked), kShown);
   }
   for (std::size_t k = 0; k < r.episodes.size() && k < kShown; ++k) {
     const RetransmissionEpisode& e = r.episodes[k];
@@ -238,8 +240,8 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
     } else if (e.len == 0) {
       what = say(lang, Msg::episode_what_fin, who(e.from, lang), e.seq);
     } else {
-      what =
-          say(lang, Msg::episode_what_segment, who(e.from, lang), e.seq, e.seq + e.len - 1, e.len);
+      what = say_n(lang, Msg::episode_what_segment, e.len, who(e.from, lang), e.seq,
+                   e.seq + e.len - 1, e.len);
     }
     o += say(lang, Msg::episode_line, what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
              say(lang, e.acked ? Msg::episode_acked : Msg::episode_never_acked), gap_list(gaps));
@@ -265,8 +267,8 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
           std::size_t at_cap = 0;
           for (double g : gaps) at_cap += about(g, *e.capped_s);
           const bool linux_max = about(*e.capped_s, 120.0);
-          o += say(lang, Msg::pattern_capped, seconds3(*e.capped_s), at_cap,
-                   linux_max ? say(lang, Msg::pattern_capped_linux) : "");
+          o += say_n(lang, Msg::pattern_capped, at_cap, seconds3(*e.capped_s), at_cap,
+                     linux_max ? say(lang, Msg::pattern_capped_linux) : "");
         }
         break;
       }
@@ -331,7 +333,8 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
              say(lang, r.closed_with_rst ? Msg::ending_how_rst : Msg::ending_how_fin));
     if (!r.closed_with_rst) {
       std::uint32_t fin_seq = static_cast<std::uint32_t>(f.bytes + 1);
-      o += say(lang, Msg::ending_fin_seq, fin_seq, f.bytes);
+      o += f.bytes ? say_n(lang, Msg::ending_fin_seq, f.bytes, fin_seq, f.bytes)
+                   : say(lang, Msg::ending_fin_seq_no_data, fin_seq);
     }
     o += say(lang, Msg::ending_sentence_end);
   }
@@ -365,13 +368,13 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
     }
   }
   std::uint64_t bytes_after = r.bytes_after_first_fin();
-  if (bytes_after) o += say(lang, Msg::bytes_after_fin, bytes_after);
+  if (bytes_after) o += say_n(lang, Msg::bytes_after_fin, bytes_after, bytes_after);
   std::uint64_t c_un = c.bytes - std::min(c.bytes, c.acked_bytes);
   std::uint64_t s_un = s.bytes - std::min(s.bytes, s.acked_bytes);
   const SideFacts* unseen = s.frames == 0 ? &s : c.frames == 0 ? &c : nullptr;
   if (unseen != nullptr && (c_un || s_un)) {
     const Side quiet = unseen == &s ? Side::server : Side::client;
-    o += say(lang, Msg::unacked_side_unseen, c_un + s_un, who(quiet, lang));
+    o += say_n(lang, Msg::unacked_side_unseen, c_un + s_un, c_un + s_un, who(quiet, lang));
   } else if (c_un || s_un) {
     // Only the sides that left something unacknowledged.
     std::string parts;
@@ -379,11 +382,17 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
          {std::tuple{c_un, &c, Side::client}, {s_un, &s, Side::server}}) {
       if (un == 0) continue;
       if (!parts.empty()) parts += say(lang, Msg::unacked_part_separator);
-      parts += say(lang, Msg::unacked_part, un, who(name, lang), f->bytes, f->acked_bytes);
+      parts +=
+          say_n(lang, Msg::unacked_part, f->bytes, un, who(name, lang), f->bytes, f->acked_bytes);
     }
     o += say(lang, Msg::unacked_line, parts);
-  } else if (c.bytes || s.bytes) {
+  } else if (c.bytes && s.bytes) {
     o += say(lang, Msg::all_acked, c.bytes, s.bytes);
+  } else if (c.bytes || s.bytes) {
+    // One side only: no "0 from the server".
+    const std::uint64_t n = c.bytes + s.bytes;
+    o += say_n(lang, Msg::all_acked_one_side, n, n,
+               who(c.bytes ? Side::client : Side::server, lang));
   }
   o += "\n";
 }
@@ -438,7 +447,8 @@ void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
   if (d.ending == Ending::rst_after_fin) {
     o += say(lang, Msg::ended_rst_after_fin);
   } else if (d.ending == Ending::rst) {
-    o += say(lang, Msg::ended_rst, unacked);
+    o += unacked ? say_n(lang, Msg::ended_rst, unacked, unacked)
+                 : say(lang, Msg::ended_rst_all_acked);
   }
 }
 
@@ -470,7 +480,8 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
       told += say(lang, parts[k].second, sec(parts[k].first));
     }
     if (!busy) continue;
-    o += say(lang, Msg::time_breakdown, who(from, lang), sec(t.total()), told, x.max_in_flight);
+    o += say_n(lang, Msg::time_breakdown, x.max_in_flight, who(from, lang), sec(t.total()), told,
+               x.max_in_flight);
     if (x.sack_blocks) {
       o += say_n(lang, Msg::sack_blocks, x.sack_blocks, x.sack_blocks);
       if (x.holes) {
@@ -555,9 +566,9 @@ std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i,
   const ConnectionRecord& r = records[i];
   std::string o;
   std::uint64_t frames = r.client().frames + r.server().frames;
-  o += say(lang, Msg::connection_header, r.stream, endpoint_text(r.client().endpoint),
-           endpoint_text(r.server().endpoint), frames, duration(r.end_ns - r.start_ns, lang),
-           time_of_day(r.start_ns), state_text(r.state, lang));
+  o += say_n(lang, Msg::connection_header, frames, r.stream, endpoint_text(r.client().endpoint),
+             endpoint_text(r.server().endpoint), frames, duration(r.end_ns - r.start_ns, lang),
+             time_of_day(r.start_ns), state_text(r.state, lang));
   if (r.roles_inferred) o += say(lang, Msg::roles_guessed, r.server().endpoint.port);
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
   handshake(o, r, lang);

@@ -18,8 +18,11 @@ bad = []
 rules = {
     "en": [(r"[:,] 0\.000 s (sending|limited|zero|recovering|waiting|idle)", "zero time part"),
            (r"[a-z]\(s\)", "(s)"),
-           (r"\b1 (SYNs|stalls|blocks|holes|connections)\b", "1 <plural>"),
-           (r"\b0 SACK blocks|\b0 of the (client|server)'s", "zero clause")],
+           (r"(?<![0-9.])1 (SYNs|stalls|blocks|holes|connections|bytes|frames|gaps|turns|"
+            r"segments|retransmissions|fast retransmissions|keep-alives|probes|were)\b",
+            "1 <plural>"),
+           (r"\b0 SACK blocks|\b0 of the (client|server)'s|, 0 from the (client|server)|"
+            r"(?<![0-9.])0 bytes (were left|from the)|its 0 bytes? of data", "zero clause")],
     "zh": [(r"[。；）：，、“”（] ", "ASCII space after Chinese punctuation"),
            (r" [。；）：，、“”]", "ASCII space before Chinese punctuation"),
            (r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", "ASCII space between Chinese characters"),
