@@ -266,6 +266,9 @@ int main(int argc, char** argv) {
   graph_cmd->add_option("-o,--output", graph.out_path, "The SVG file to write")->required();
   graph_cmd->add_option("--kind", graph_kind, "tsg (time-sequence), rtt or throughput")
       ->check(CLI::IsMember({"tsg", "rtt", "throughput"}));
+  std::string graph_lang = "en";
+  graph_cmd->add_option("--lang", graph_lang, "Language of the labels")
+      ->check(CLI::IsMember(language_codes()));
   graph_cmd->add_option("--from", graph_from, "Whose data: client or server (default: the busier)")
       ->check(CLI::IsMember({"client", "server"}));
 
@@ -366,6 +369,7 @@ int main(int argc, char** argv) {
                  : graph_kind == "throughput" ? GraphKind::throughput
                                               : GraphKind::time_sequence;
     if (!graph_from.empty()) graph.from = graph_from;
+    graph.lang = language_of_code(graph_lang).value_or(Language::en);
     graph.account = graph_in.account();
     ctx.quiet = graph_in.quiet;
     return run_graph(graph, ctx);

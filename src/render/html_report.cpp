@@ -222,6 +222,7 @@ std::string graphs(const ConnectionRecord& r, const ConnectionSeries& cs, Langua
   }
   GraphOptions g;
   g.direction = d;
+  g.lang = lang;
   g.title = say(lang, Msg::report_graph_time_sequence, r.stream, from, to);
   std::string h = figure("time-sequence", render_graph(cs, g));
   g.kind = GraphKind::rtt;

@@ -353,6 +353,52 @@ constexpr Catalogue kEnglish = make_catalogue(
         {Msg::group_retries_each_streams, "{0} each (streams {1})"},
         // {0} retries, {1} the streams.
         {Msg::group_retries_streams, "{0} (streams {1})"},
+        // Graphs: units, axes ({0} label, {1} unit), marks, legends, descriptions.
+        {Msg::graph_unit_microseconds, "µs"},
+        {Msg::graph_unit_milliseconds, "ms"},
+        {Msg::graph_unit_seconds, "s"},
+        {Msg::graph_unit_bytes, "bytes"},
+        {Msg::graph_unit_bytes_per_second, "bytes/s"},
+        {Msg::graph_axis, "{0} ({1})"},
+        {Msg::graph_time, "time"},
+        {Msg::graph_relative_sequence, "relative sequence number"},
+        {Msg::graph_time_since_first_frame, "time since the connection's first frame"},
+        {Msg::graph_ack_rtt, "ACK RTT"},
+        {Msg::graph_goodput, "goodput"},
+        // {0} time (s).
+        {Msg::graph_zero_window_mark, "zero window at {0} s"},
+        // {0} FIN or RST, {1} time (s).
+        {Msg::graph_mark_from_sender, "{0} from the sender at {1} s"},
+        {Msg::graph_mark_from_receiver, "{0} from the receiver at {1} s"},
+        {Msg::graph_mark_separator, "; "},
+        {Msg::graph_legend_data, "data"},
+        {Msg::graph_legend_retransmission, "retransmission"},
+        {Msg::graph_legend_fast_retransmission, "fast retransmission"},
+        {Msg::graph_legend_out_of_order, "out of order"},
+        {Msg::graph_legend_ack, "ACK"},
+        {Msg::graph_legend_window_edge, "receive window's edge"},
+        {Msg::graph_legend_sack_block, "SACK block"},
+        {Msg::graph_legend_zero_window, "zero window"},
+        // {0}, {1} the zoomed range (s).
+        {Msg::graph_zoom_title,
+         "Zoom on {0}–{1} s (grey above), where the data was sent and acknowledged"},
+        {Msg::graph_time_sequence_description,
+         "Time-sequence graph: x is time since the connection's first frame, y the relative "
+         "sequence number; vertical bars are data segments."},
+        {Msg::graph_thinned, "{0} plain frames thinned out; every event kept",
+         "{0} plain frame thinned out; every event kept"},
+        {Msg::graph_legend_rtt, "ACK RTT ({0} samples)", "ACK RTT ({0} sample)"},
+        {Msg::graph_rtt_description,
+         "ACK round-trip time: for each acknowledged segment of this direction, the time from the "
+         "segment to the ACK that covered it, at the capture point."},
+        // {0} the interval (s).
+        {Msg::graph_legend_goodput, "goodput per {0} s"},
+        // tcplens graph's titles ({0} stream, {1} sender, {2} receiver); the time-sequence one
+        // is report_graph_time_sequence.
+        {Msg::graph_title_rtt, "Stream {0}: ACK RTT, {1} → {2}"},
+        {Msg::graph_title_goodput, "Stream {0}: goodput, {1} → {2}"},
+        {Msg::graph_goodput_description,
+         "Goodput: bytes newly acknowledged per interval of the connection's duration."},
     });
 
 }  // namespace

@@ -116,19 +116,20 @@ std::string espn_report(Language lang) {
   return render_report(in);
 }
 
-// The texts of the report's own elements (not the stories, not the graphs' insides).
+// The texts of the report's own elements (not the stories): headings, columns, group lines and
+// notes, and in the graphs their titles, tooltips, descriptions, axis labels and legends.
 std::vector<std::string> report_words(const std::string& h) {
   std::vector<std::string> out;
   std::regex re(
-      "<(h1|h2|th|summary|title)[^>]*>(.*?)</\\1>|<p( class=\"(group-note|no-graph)\")?>(.*?)</p>|"
-      "<li class=\"group-line\">(.*?)</li>");
+      "<(h1|h2|th|summary|title|desc)[^>]*>(.*?)</\\1>|<p( "
+      "class=\"(group-note|no-graph)\")?>(.*?)</p>|"
+      "<li class=\"group-line\">(.*?)</li>|<text[^>]*>([^<]*)</text>");
   std::regex tags("<[^>]*>");
-  // Only the report's part: up to the first story, and the headings and notes around the others.
   for (auto it = std::sregex_iterator(h.begin(), h.end(), re); it != std::sregex_iterator(); ++it) {
     std::string t = (*it)[2].matched   ? (*it)[2].str()
                     : (*it)[5].matched ? (*it)[5].str()
-                                       : (*it)[6].str();
-    if ((*it)[1] == "title" && t.find(" at ") != std::string::npos) continue;  // a mark's tooltip
+                    : (*it)[6].matched ? (*it)[6].str()
+                                       : (*it)[7].str();
     if (!(*it)[2].matched && (*it)[5].matched && !(*it)[3].matched) {
       // A plain paragraph: the report's counts and the groups' introduction, not the stories'.
       if (it->position() > h.find("<table")) continue;
@@ -147,22 +148,30 @@ TEST(ReportHtml, HeadingsInTheReportsLanguage) {
         "9 × unanswered SYN to 203.0.113.94:80, 10 retries each (streams 2–6, 9) or 8 (streams "
         "13–15)",
         "Told below for stream 2, the first of them", "No graphs: neither side sent data",
-        "<title>Stream 0: time-sequence, "}) {
+        "<title>Stream 0: time-sequence, ", ">time (s)</text>", "<desc>Time-sequence graph:"}) {
     EXPECT_NE(en.find(heading), std::string::npos) << heading;
   }
   std::string zh = espn_report(Language::zh);
   EXPECT_NE(zh.find("<html lang=\"zh\">"), std::string::npos);
   std::vector<std::string> words = report_words(zh);
-  EXPECT_GT(words.size(), 30u);
-  // Every one in Chinese: a Chinese character in it, no English word left (protocol names and
-  // the program's name are not translated; the title "X" is the input's name).
-  const std::regex english("\\b(?!tcplens\\b|RTT\\b|SYN\\b|ACK\\b)[A-Za-z]{2,}\\b");
+  EXPECT_GT(words.size(), 100u);
+  // Every one in Chinese: no English word left (protocol names, units and the program's name are
+  // not translated; "X" is the input's name), and a Chinese character in every one but tick
+  // labels, glyphs and protocol names.
+  const std::regex english("\\b(?!(tcplens|RTT|SYN|ACK|FIN|RST|SACK|kB|MB|X)\\b)[A-Za-z]{2,}\\b");
+  const std::regex no_words("[-0-9.,:×→–FR▲ ]*|FIN|RST|ACK");
+  std::size_t chinese = 0;
   for (const std::string& w : words) {
-    // A CJK ideograph's first UTF-8 byte (U+4E00–U+9FFF).
-    EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](unsigned char c) {
-      return c >= 0xE4 && c <= 0xE9;
-    })) << w;
     EXPECT_FALSE(std::regex_search(w, english)) << w;
+    // A CJK ideograph's first UTF-8 byte (U+4E00–U+9FFF).
+    const bool cjk =
+        std::any_of(w.begin(), w.end(), [](unsigned char c) { return c >= 0xE4 && c <= 0xE9; });
+    EXPECT_TRUE(cjk || std::regex_match(w, no_words)) << w;
+    chinese += cjk;
+  }
+  EXPECT_GT(chinese, 60u);
+  for (const char* label : {"<desc>时间-序号图", ">时间（秒）</text>", ">相对序号（"}) {
+    EXPECT_NE(zh.find(label), std::string::npos) << label;
   }
   for (const char* heading : {"<h2>连接</h2>", "<th>流</th>", "<summary>序列图</summary>",
                               "9 × 发往 203.0.113.94:80 的无应答的 SYN"}) {
