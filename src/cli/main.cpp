@@ -230,7 +230,8 @@ int main(int argc, char** argv) {
   explain_in.add_idle_timeout(explain_cmd);
   CLI::Option* stream_opt =
       explain_cmd->add_option("--stream", explain_stream, "Only this connection (tcp.stream)");
-  explain_cmd->add_option("--lang", explain_lang, "Language")->check(CLI::IsMember({"en", "zh"}));
+  explain_cmd->add_option("--lang", explain_lang, "Language")
+      ->check(CLI::IsMember(language_codes()));
 
   InputFlags print_in;
   std::uint32_t print_stream = 0;
@@ -265,6 +266,9 @@ int main(int argc, char** argv) {
   graph_cmd->add_option("-o,--output", graph.out_path, "The SVG file to write")->required();
   graph_cmd->add_option("--kind", graph_kind, "tsg (time-sequence), rtt or throughput")
       ->check(CLI::IsMember({"tsg", "rtt", "throughput"}));
+  std::string graph_lang = "en";
+  graph_cmd->add_option("--lang", graph_lang, "Language of the labels")
+      ->check(CLI::IsMember(language_codes()));
   graph_cmd->add_option("--from", graph_from, "Whose data: client or server (default: the busier)")
       ->check(CLI::IsMember({"client", "server"}));
 
@@ -277,8 +281,8 @@ int main(int argc, char** argv) {
   report_in.add_idle_timeout(report_cmd);
   report_cmd->add_option("-o,--output", report.out_path, "The HTML file to write")->required();
   report_cmd->add_option("--top", report.top, "Connections shown in detail (default 20)");
-  report_cmd->add_option("--lang", report_lang, "Language of the stories")
-      ->check(CLI::IsMember({"en", "zh"}));
+  report_cmd->add_option("--lang", report_lang, "Language of the report")
+      ->check(CLI::IsMember(language_codes()));
 
   InputFlags convert_in;
   std::string convert_out;
@@ -340,7 +344,7 @@ int main(int argc, char** argv) {
     ExplainOptions options;
     options.input = explain_in.input;
     if (stream_opt->count() > 0) options.stream = explain_stream;
-    options.lang = explain_lang == "zh" ? Language::zh : Language::en;
+    options.lang = language_of_code(explain_lang).value_or(Language::en);
     options.account = explain_in.account();
     ctx.quiet = explain_in.quiet;
     return run_explain(options, ctx);
@@ -365,6 +369,7 @@ int main(int argc, char** argv) {
                  : graph_kind == "throughput" ? GraphKind::throughput
                                               : GraphKind::time_sequence;
     if (!graph_from.empty()) graph.from = graph_from;
+    graph.lang = language_of_code(graph_lang).value_or(Language::en);
     graph.account = graph_in.account();
     ctx.quiet = graph_in.quiet;
     return run_graph(graph, ctx);
@@ -372,7 +377,7 @@ int main(int argc, char** argv) {
   if (report_cmd->parsed()) {
     if (!report_in.resolve("report", {report.out_path})) return kExitUsage;
     report.input = report_in.input;
-    report.lang = report_lang == "zh" ? Language::zh : Language::en;
+    report.lang = language_of_code(report_lang).value_or(Language::en);
     report.account = report_in.account();
     ctx.quiet = report_in.quiet;
     return run_report(report, ctx);

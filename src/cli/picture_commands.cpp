@@ -59,6 +59,7 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
   std::vector<ConnectionRecord> records = story.finish();
   GraphOptions g;
   g.kind = o.kind;
+  g.lang = o.lang;
   // Whose data: the client's or the server's, mapped onto the analysis' directions.
   int client_direction = 0;
   for (const auto& r : records) {
@@ -71,10 +72,10 @@ int run_graph(const GraphCommandOptions& o, const RunContext& ctx) {
   }
   std::string from = endpoint_text(g.direction == 0 ? cs.first : cs.second);
   std::string to = endpoint_text(g.direction == 0 ? cs.second : cs.first);
-  const char* what = o.kind == GraphKind::rtt          ? "ACK RTT"
-                     : o.kind == GraphKind::throughput ? "goodput"
-                                                       : "time-sequence";
-  g.title = fmt::format("Stream {}: {}, {} → {}", o.stream, what, from, to);
+  const Msg title = o.kind == GraphKind::rtt          ? Msg::graph_title_rtt
+                    : o.kind == GraphKind::throughput ? Msg::graph_title_goodput
+                                                      : Msg::report_graph_time_sequence;
+  g.title = say(o.lang, title, o.stream, from, to);
   // An empty graph would look like a measurement of nothing: say so and write no file.
   if (graph_samples(cs, o.kind, g.direction) == 0) {
     fmt::print(stderr,
@@ -136,7 +137,7 @@ int run_report(const ReportOptions& o, const RunContext& ctx) {
   std::vector<ConnectionRecord>& records = kept;
   // The stories told in detail: the first `top` in report order, one for a group of identical
   // connections.
-  std::vector<ConnectionGroup> groups = group_identical(records);
+  std::vector<ConnectionGroup> groups = group_identical(records, o.lang);
   std::vector<std::size_t> detailed;
   for (const auto& g : groups) {
     if (detailed.size() < o.top) detailed.push_back(g.members.front());

@@ -17,6 +17,7 @@ struct GraphCommandOptions {
   GraphKind kind = GraphKind::time_sequence;
   std::optional<std::string> from;  // "client" or "server": whose data; default the busier side
   std::string out_path;
+  Language lang = Language::en;
   AccountOptions account;
 };
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <numeric>
+#include <set>
 #include <tuple>
 
 #include "render/story_html.hpp"
@@ -115,18 +116,17 @@ std::vector<std::uint32_t> group_streams(const ConnectionGroup& g,
   return streams;
 }
 
-std::string retries_text(std::uint64_t n) {
-  return n == 1 ? "1 retry" : fmt::format("{} retries", n);
-}
-
-std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records) {
+std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records,
+                        Language lang) {
   const ConnectionRecord& first = records[g.members.front()];
-  std::string what = first.state == ConnectionState::unanswered ? "unanswered SYN"
+  std::string what = first.state == ConnectionState::unanswered
+                         ? say(lang, Msg::group_unanswered_syn)
                      : first.state == ConnectionState::refused
-                         ? "refused SYN"
-                         : fmt::format("{} connection without data", to_string(first.state));
+                         ? say(lang, Msg::group_refused_syn)
+                         : say(lang, Msg::group_without_data, state_text(first.state, lang));
   std::string label =
-      fmt::format("{} × {} to {}", g.members.size(), what, endpoint_text(first.server().endpoint));
+      say(lang, Msg::group_label, g.members.size(), what, endpoint_text(first.server().endpoint));
+  auto retries = [&](std::uint64_t n) { return say_n(lang, Msg::count_retries, n, n); };
   // The retries, most frequent first, with their streams when they differ.
   std::map<std::uint64_t, std::vector<std::uint32_t>> by_retries;
   for (std::size_t m : g.members) {
@@ -134,7 +134,9 @@ std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRe
   }
   if (by_retries.size() == 1) {
     std::uint64_t n = by_retries.begin()->first;
-    return n == 0 ? label + ", no retry" : label + ", " + retries_text(n) + " each";
+    return label + say(lang, Msg::group_separator) +
+           (n == 0 ? say(lang, Msg::group_no_retry)
+                   : say(lang, Msg::group_retries_each, retries(n)));
   }
   std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>> kinds(by_retries.begin(),
                                                                           by_retries.end());
@@ -142,16 +144,17 @@ std::string group_label(const ConnectionGroup& g, const std::vector<ConnectionRe
                    [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     std::sort(kinds[k].second.begin(), kinds[k].second.end());
-    std::string count =
-        k == 0 ? retries_text(kinds[k].first) + " each" : std::to_string(kinds[k].first);
-    label +=
-        fmt::format("{}{} (streams {})", k == 0 ? ", " : (k + 1 == kinds.size() ? " or " : ", "),
-                    count, stream_ranges(kinds[k].second));
+    label += say(lang,
+                 k + 1 == kinds.size() && k > 0 ? Msg::group_separator_last : Msg::group_separator);
+    label += k == 0 ? say(lang, Msg::group_retries_each_streams, retries(kinds[k].first),
+                          stream_ranges(kinds[k].second))
+                    : say(lang, Msg::group_retries_streams, kinds[k].first,
+                          stream_ranges(kinds[k].second));
   }
   return label;
 }
 
-std::string overview_row(const ConnectionRecord& r) {
+std::string overview_row(const ConnectionRecord& r, Language lang) {
   bool bad = troubled(r.diagnosis.verdict);
   double rtt_ms = r.path_rtt_ns() ? static_cast<double>(*r.path_rtt_ns()) / 1e6 : -1;
   return fmt::format(
@@ -162,14 +165,16 @@ std::string overview_row(const ConnectionRecord& r) {
       "<td data-v=\"{}\">{}</td></tr>\n",
       r.stream, bad ? " class=\"troubled\"" : "", r.stream,
       xml_escape(endpoint_text(r.client().endpoint)),
-      xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
-      xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict),
-      seconds_text(r.end_ns - r.start_ns), r.client().bytes, r.server().bytes, r.retransmissions,
-      rtt_ms, rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
+      xml_escape(endpoint_text(r.server().endpoint)), xml_escape(state_text(r.state, lang)),
+      bad ? "bad" : "ok", xml_escape(r.diagnosis.reason),
+      xml_escape(verdict_text(r.diagnosis.verdict, lang)), seconds_text(r.end_ns - r.start_ns),
+      r.client().bytes, r.server().bytes, r.retransmissions, rtt_ms,
+      rtt_ms < 0 ? "-" : fmt::format("{:.3f}", rtt_ms));
 }
 
 // One row for a group: the streams, the ranges of what differs.
-std::string group_row(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records) {
+std::string group_row(const ConnectionGroup& g, const std::vector<ConnectionRecord>& records,
+                      Language lang) {
   const ConnectionRecord& r = records[g.members.front()];
   std::int64_t d_lo = INT64_MAX, d_hi = INT64_MIN;
   std::uint64_t x_lo = UINT64_MAX, x_hi = 0;
@@ -187,14 +192,16 @@ std::string group_row(const ConnectionGroup& g, const std::vector<ConnectionReco
   return fmt::format(
       "<tr data-streams=\"{}\" class=\"group{}\" title=\"{}\"><td data-v=\"{}\">{} "
       "×<br><small>{}</small></td>"
-      "<td class=\"t\">{} ({} ports)</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
+      "<td class=\"t\">{}</td><td class=\"t\">{}</td><td class=\"t\">{}</td>"
       "<td class=\"t verdict {}\" title=\"{}\">{}</td><td data-v=\"{}\">{}</td><td>0</td>"
       "<td>0</td><td data-v=\"{}\">{}</td><td data-v=\"-1\">-</td></tr>\n",
       fmt::join(group_streams(g, records), " "), bad ? " troubled" : "", xml_escape(g.label),
       r.stream, g.members.size(), stream_ranges(group_streams(g, records)),
-      xml_escape(to_string(r.client().endpoint.addr)), g.members.size(),
-      xml_escape(endpoint_text(r.server().endpoint)), to_string(r.state), bad ? "bad" : "ok",
-      xml_escape(r.diagnosis.reason), to_string(r.diagnosis.verdict), seconds_text(d_hi),
+      xml_escape(say(lang, Msg::report_group_ports, to_string(r.client().endpoint.addr),
+                     g.members.size())),
+      xml_escape(endpoint_text(r.server().endpoint)), xml_escape(state_text(r.state, lang)),
+      bad ? "bad" : "ok", xml_escape(r.diagnosis.reason),
+      xml_escape(verdict_text(r.diagnosis.verdict, lang)), seconds_text(d_hi),
       range(seconds_text(d_lo), seconds_text(d_hi)), x_hi,
       range(std::to_string(x_lo), std::to_string(x_hi)));
 }
@@ -204,36 +211,38 @@ std::string figure(const std::string& kind, const std::string& svg) {
 }
 
 // The connection's graphs, or one line saying why a graph is not drawn.
-std::string graphs(const ConnectionRecord& r, const ConnectionSeries& cs) {
+std::string graphs(const ConnectionRecord& r, const ConnectionSeries& cs, Language lang) {
   int d = busier_direction(cs);
   std::string from = endpoint_text(d == 0 ? cs.first : cs.second);
   std::string to = endpoint_text(d == 0 ? cs.second : cs.first);
   if (graph_samples(cs, GraphKind::time_sequence, d) == 0) {
-    return fmt::format(
-        "<p class=\"no-graph\">No graphs: neither side sent data ({} frames, none with "
-        "payload), so there is no sequence to draw.</p>\n",
-        cs.points.size() + cs.thinned);
+    return fmt::format("<p class=\"no-graph\">{}</p>\n",
+                       xml_escape(say_n(lang, Msg::report_no_graphs, cs.points.size() + cs.thinned,
+                                        cs.points.size() + cs.thinned)));
   }
   GraphOptions g;
   g.direction = d;
-  g.title = fmt::format("Stream {}: time-sequence, {} → {}", r.stream, from, to);
+  g.lang = lang;
+  g.title = say(lang, Msg::report_graph_time_sequence, r.stream, from, to);
   std::string h = figure("time-sequence", render_graph(cs, g));
   g.kind = GraphKind::rtt;
   // One sample is a number the story already tells, not a graph.
   if (std::size_t n = graph_samples(cs, GraphKind::rtt, d); n < 2) {
-    return h + fmt::format(
-                   "<p class=\"no-graph\">No RTT graph: {} of {}'s segments sent once was timed "
-                   "to the ACK from {} that covered it.</p>\n",
-                   n == 0 ? "none" : "only one", xml_escape(from), xml_escape(to));
+    return h + fmt::format("<p class=\"no-graph\">{}</p>\n",
+                           xml_escape(say(lang, Msg::report_no_rtt_graph,
+                                          say(lang, n == 0 ? Msg::report_no_rtt_none
+                                                           : Msg::report_no_rtt_only_one),
+                                          from, to)));
   }
   g.height = 300;
-  g.title = fmt::format("Stream {}: ACK RTT of {} → {}", r.stream, from, to);
+  g.title = say(lang, Msg::report_graph_rtt, r.stream, from, to);
   return h + figure("rtt", render_graph(cs, g));
 }
 
 }  // namespace
 
-std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>& records) {
+std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>& records,
+                                             Language lang) {
   std::vector<ConnectionGroup> groups;
   std::map<decltype(GroupFacts::key), std::size_t> open;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -248,7 +257,7 @@ std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>
     groups.push_back(ConnectionGroup{{i}, {}});
   }
   for (auto& g : groups) {
-    if (g.members.size() > 1) g.label = group_label(g, records);
+    if (g.members.size() > 1) g.label = group_label(g, records, lang);
   }
   return groups;
 }
@@ -260,16 +269,19 @@ std::string render_report(const ReportInput& in) {
   for (const auto& g : groups) {
     for (std::size_t m : g.members) group_of[m] = &g;
   }
-  const bool zh = in.lang == Language::zh;
   std::string h;
+  const Language lang = in.lang;
+  auto text = [&](Msg m) { return xml_escape(say(lang, m)); };
+  const std::string title = xml_escape(say(lang, Msg::report_title, in.title));
   h += fmt::format(
       "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">"
-      "<title>tcplens report: {}</title><style>{}</style></head><body>\n",
-      zh ? "zh" : "en", xml_escape(in.title), kStyle);
-  h += fmt::format("<h1>tcplens report: {}</h1>\n<p>{} connections, {} troubled. {}</p>\n",
-                   xml_escape(in.title), in.total, in.troubled_total, xml_escape(in.account));
+      "<title>{}</title><style>{}</style></head><body>\n",
+      catalogue(lang).code, title, kStyle);
+  h += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", title,
+                   xml_escape(say_n(lang, Msg::report_counts, in.total, in.total, in.troubled_total,
+                                    in.account)));
 
-  h += "<h2>Connections</h2>\n";
+  h += "<h2>" + text(Msg::report_connections) + "</h2>\n";
   std::string grouped;
   for (const auto& g : groups) {
     if (g.members.size() < 2) continue;
@@ -277,44 +289,57 @@ std::string render_report(const ReportInput& in) {
                            records[g.members.front()].stream, xml_escape(g.label));
   }
   if (!grouped.empty()) {
-    h += "<p>Identical connections, each group in one row and told once:</p>\n<ul "
-         "class=\"groups\">" +
-         grouped + "</ul>\n";
+    h += "<p>" + text(Msg::report_groups_intro) + "</p>\n<ul class=\"groups\">" + grouped +
+         "</ul>\n";
   }
-  h +=
-      "<table id=\"overview\"><thead><tr><th>stream</th>"
-      "<th class=\"t\">client</th><th class=\"t\">server</th><th class=\"t\">state</th>"
-      "<th class=\"t\">verdict</th><th>duration (s)</th><th>bytes c&gt;s</th>"
-      "<th>bytes s&gt;c</th><th>retransmissions</th><th>RTT (ms)</th></tr></thead><tbody>\n";
+  h += "<table id=\"overview\"><thead><tr>";
+  // Left-aligned: the columns of text.
+  for (auto [column, left] : {std::pair{Msg::report_column_stream, false},
+                              {Msg::report_column_client, true},
+                              {Msg::report_column_server, true},
+                              {Msg::report_column_state, true},
+                              {Msg::report_column_verdict, true},
+                              {Msg::report_column_duration, false},
+                              {Msg::report_column_bytes_client_to_server, false},
+                              {Msg::report_column_bytes_server_to_client, false},
+                              {Msg::report_column_retransmissions, false},
+                              {Msg::report_column_rtt, false}}) {
+    h += (left ? "<th class=\"t\">" : "<th>") + text(column) + "</th>";
+  }
+  h += "</tr></thead><tbody>\n";
   for (const auto& g : groups) {
-    h += g.members.size() > 1 ? group_row(g, records) : overview_row(records[g.members.front()]);
+    h += g.members.size() > 1 ? group_row(g, records, lang)
+                              : overview_row(records[g.members.front()], lang);
   }
   h += "</tbody></table>\n";
   if (in.total > records.size()) {
-    h += fmt::format("<p>… and {} more connections (see <code>tcplens summary</code>).</p>\n",
-                     in.total - records.size());
+    const std::size_t more = in.total - records.size();
+    h += "<p>" + say_n(lang, Msg::report_more_rows, more, more, "<code>tcplens summary</code>") +
+         "</p>\n";
   }
 
   for (std::size_t i : in.detailed) {
     const auto& r = records[i];
     const ConnectionGroup* g = group_of[i];
     bool many = g && g->members.size() > 1;
-    std::string what =
-        many ? fmt::format("Streams {}: {}", stream_ranges(group_streams(*g, records)),
-                           xml_escape(g->label))
-             : fmt::format("Stream {}: {} → {}", r.stream,
-                           xml_escape(endpoint_text(r.client().endpoint)),
-                           xml_escape(endpoint_text(r.server().endpoint)));
-    h +=
-        fmt::format("<h2 id=\"stream-{}\">{} — <span class=\"{}\">{}</span></h2>\n", r.stream, what,
-                    troubled(r.diagnosis.verdict) ? "bad" : "ok", to_string(r.diagnosis.verdict));
+    std::string what = xml_escape(many ? say(lang, Msg::report_group_heading,
+                                             stream_ranges(group_streams(*g, records)), g->label)
+                                       : say(lang, Msg::report_stream_heading, r.stream,
+                                             endpoint_text(r.client().endpoint),
+                                             endpoint_text(r.server().endpoint)));
+    h += fmt::format("<h2 id=\"stream-{}\">{} — <span class=\"{}\">{}</span></h2>\n", r.stream,
+                     what, troubled(r.diagnosis.verdict) ? "bad" : "ok",
+                     xml_escape(verdict_text(r.diagnosis.verdict, lang)));
     h += fmt::format("<p class=\"reason\">{}</p>\n", emphasise_quantities(r.diagnosis.reason));
     if (many) {
+      // The label lists the retries by streams when they differ.
+      std::set<std::uint64_t> retries;
+      for (std::size_t m : g->members) retries.insert(records[m].retransmissions);
       h += fmt::format(
-          "<p class=\"group-note\">Told below for stream {}, the first of them; the other {} "
-          "have the same state, verdict and addresses, and no data either{}.</p>\n",
-          r.stream, g->members.size() - 1,
-          g->label.find("(streams") != std::string::npos ? "; their retries differ as listed" : "");
+          "<p class=\"group-note\">{}</p>\n",
+          xml_escape(say_n(
+              lang, Msg::report_group_note, g->members.size() - 1, r.stream, g->members.size() - 1,
+              retries.size() > 1 ? say(lang, Msg::report_group_note_retries_differ) : "")));
     }
     std::vector<ConnectionRecord> context;
     for (const auto& p : *in.refused) {
@@ -323,12 +348,11 @@ std::string render_report(const ReportInput& in) {
     context.push_back(r);
     h += story_html(explain(context, context.size() - 1, in.lang));
     auto sit = in.series->find(r.stream);
-    if (sit != in.series->end()) h += graphs(r, sit->second);
+    if (sit != in.series->end()) h += graphs(r, sit->second, lang);
     auto lit = in.ladders->find(r.stream);
     if (lit != in.ladders->end()) {
-      h += fmt::format(
-          "<details><summary>Ladder</summary><pre class=\"ladder\">{}</pre></details>\n",
-          xml_escape(lit->second));
+      h += fmt::format("<details><summary>{}</summary><pre class=\"ladder\">{}</pre></details>\n",
+                       text(Msg::report_ladder), xml_escape(lit->second));
     }
   }
   h += fmt::format("<script>{}</script>\n</body></html>\n", kScript);

@@ -24,7 +24,8 @@ struct ConnectionGroup {
   std::vector<std::size_t> members;  // indices into the records, in their order
   std::string label;                 // empty for a group of one
 };
-std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>& records);
+std::vector<ConnectionGroup> group_identical(const std::vector<ConnectionRecord>& records,
+                                             Language lang = Language::en);
 
 struct ReportInput {
   std::string title;  // e.g. the input names

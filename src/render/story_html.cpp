@@ -40,7 +40,7 @@ std::string_view trim_left(std::string_view s, std::size_t& indent) {
   return s.substr(indent);
 }
 
-// The label of a line such as "Handshake: …", "Data (7 rounds): …", "诊断：…": a few words
+// The label of a line such as "Handshake: …", "Data: …", "诊断：…": a few words
 // (no sentence punctuation, at most three spaces outside brackets) before the first colon.
 // Returns the label's length including the colon, or 0.
 std::size_t label_length(std::string_view line) {

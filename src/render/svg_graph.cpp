@@ -44,15 +44,16 @@ double nice_step(double span, int n) {
 
 struct Unit {
   double scale;
-  const char* name;
+  std::string name;
 };
-Unit time_unit(double largest_s) {
-  return largest_s < 1 ? Unit{1e3, "ms"} : Unit{1, "s"};
+Unit time_unit(double largest_s, Language lang) {
+  return largest_s < 1 ? Unit{1e3, say(lang, Msg::graph_unit_milliseconds)}
+                       : Unit{1, say(lang, Msg::graph_unit_seconds)};
 }
-Unit byte_unit(double span) {
+Unit byte_unit(double span, Language lang) {
   if (span >= 10e6) return {1e-6, "MB"};
   if (span >= 10e3) return {1e-3, "kB"};
-  return {1, "bytes"};
+  return {1, say(lang, Msg::graph_unit_bytes)};
 }
 
 double seconds(std::int64_t ns) {
@@ -82,8 +83,8 @@ class Plot {
   double x1() const { return x1_; }
   double y1() const { return y1_; }
 
-  void axes(std::string& s, const std::string& xlabel, Unit xu, const std::string& ylabel,
-            Unit yu) const {
+  void axes(std::string& s, Language lang, Msg xlabel, const Unit& xu, Msg ylabel,
+            const Unit& yu) const {
     s += fmt::format(
         "<g stroke=\"#444\" fill=\"none\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
         "height=\"{}\"/></g>\n",
@@ -103,12 +104,13 @@ class Plot {
           box_.left, box_.right(), y(v), box_.left - 6, y(v) + 4,
           std::round(v * yu.scale * 1e6) / 1e6);
     }
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{} ({})</text>\n",
-                     box_.left + box_.width / 2, box_.bottom() + 34, xml_escape(xlabel), xu.name);
+    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     box_.left + box_.width / 2, box_.bottom() + 34,
+                     xml_escape(say(lang, Msg::graph_axis, say(lang, xlabel), xu.name)));
     s += fmt::format(
-        "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{} "
-        "({})</text>\n",
-        box_.top + box_.height / 2, xml_escape(ylabel), yu.name);
+        "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+        box_.top + box_.height / 2,
+        xml_escape(say(lang, Msg::graph_axis, say(lang, ylabel), yu.name)));
   }
 
  private:
@@ -220,13 +222,13 @@ bool overlaps(const MarkLabel& a, double x, double y, double w) {
   return x < a.x + a.width() && a.x < x + w && y - 11 < a.y && a.y - 11 < y;
 }
 
-void place_label(std::vector<MarkLabel>& placed, MarkLabel label, const Box& box) {
+void place_label(std::vector<MarkLabel>& placed, MarkLabel label, const Box& box, Language lang) {
   const double base = std::clamp(label.y, box.top + 12, box.bottom());
   // The same letter where one already is: counted into it.
   for (auto& p : placed) {
     if (p.letter == label.letter && overlaps(p, label.x, base, label.width())) {
       ++p.count;
-      p.title += "; " + label.title;
+      p.title += say(lang, Msg::graph_mark_separator) + label.title;
       return;
     }
   }
@@ -309,7 +311,7 @@ struct Drawn {
 
 // One time-sequence panel over the plot's time range.
 void time_sequence_panel(std::string& s, const ConnectionSeries& cs, int d, const Plot& plot,
-                         const std::string& clip_id, Drawn& drawn) {
+                         const std::string& clip_id, Drawn& drawn, Language lang) {
   const Box& b = plot.box();
   s += fmt::format(
       "<clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n",
@@ -395,9 +397,10 @@ void time_sequence_panel(std::string& s, const ConnectionSeries& cs, int d, cons
       }
       if (p.flags & analysis_flag::zero_window) {
         zero += fmt::format(
-            "<path class=\"mark\" d=\"M{0:.1f} {1:.1f}l-5 9h10z\" fill=\"{2}\"><title>zero "
-            "window at {3:.6f} s</title></path>\n",
-            x, plot.y(p.ack), kBlack, t);
+            "<path class=\"mark\" d=\"M{0:.1f} {1:.1f}l-5 9h10z\" fill=\"{2}\"><title>{3}</title>"
+            "</path>\n",
+            x, plot.y(p.ack), kBlack,
+            xml_escape(say(lang, Msg::graph_zero_window_mark, fmt::format("{:.6f}", t))));
         drawn.zero = true;
       }
     }
@@ -406,10 +409,12 @@ void time_sequence_panel(std::string& s, const ConnectionSeries& cs, int d, cons
       (rst ? drawn.rst : drawn.fin) = true;
       place_label(
           labels,
-          MarkLabel{x + 3, plot.y(p.direction == d ? p.seq : last_ack) - 3, rst ? "R" : "F", kBlack,
-                    fmt::format("{} from the {} at {:.6f} s", rst ? "RST" : "FIN",
-                                p.direction == d ? "sender" : "receiver", t)},
-          b);
+          MarkLabel{
+              x + 3, plot.y(p.direction == d ? p.seq : last_ack) - 3, rst ? "R" : "F", kBlack,
+              say(lang,
+                  p.direction == d ? Msg::graph_mark_from_sender : Msg::graph_mark_from_receiver,
+                  rst ? "RST" : "FIN", fmt::format("{:.6f}", t))},
+          b, lang);
     }
   }
   sack.visible = !sack.d.empty();
@@ -446,19 +451,21 @@ void time_sequence_panel(std::string& s, const ConnectionSeries& cs, int d, cons
   drawn.sack |= sack.visible;
 }
 
-std::vector<LegendItem> time_sequence_legend(const Drawn& drawn) {
+std::vector<LegendItem> time_sequence_legend(const Drawn& drawn, Language lang) {
   std::vector<LegendItem> items;
   auto add = [&](bool on, LegendItem item) {
     if (on) items.push_back(std::move(item));
   };
-  add(drawn.data, {"data", kBlue, "data"});
-  add(drawn.retrans, {"retransmission", kVermillion, "retransmission"});
-  add(drawn.fast, {"fast-retransmission", kPurple, "fast retransmission"});
-  add(drawn.ooo, {"out-of-order", kOrange, "out of order"});
-  add(drawn.ack, {"ack", kGreen, "ACK"});
-  add(drawn.window, {"window", kBlack, "receive window's edge", LegendItem::dashed});
-  add(drawn.sack, {"sack", kSky, "SACK block"});
-  add(drawn.zero, {"zero-window", kBlack, "zero window", LegendItem::glyph, "▲"});
+  auto text = [&](Msg m) { return say(lang, m); };
+  add(drawn.data, {"data", kBlue, text(Msg::graph_legend_data)});
+  add(drawn.retrans, {"retransmission", kVermillion, text(Msg::graph_legend_retransmission)});
+  add(drawn.fast, {"fast-retransmission", kPurple, text(Msg::graph_legend_fast_retransmission)});
+  add(drawn.ooo, {"out-of-order", kOrange, text(Msg::graph_legend_out_of_order)});
+  add(drawn.ack, {"ack", kGreen, text(Msg::graph_legend_ack)});
+  add(drawn.window, {"window", kBlack, text(Msg::graph_legend_window_edge), LegendItem::dashed});
+  add(drawn.sack, {"sack", kSky, text(Msg::graph_legend_sack_block)});
+  add(drawn.zero,
+      {"zero-window", kBlack, text(Msg::graph_legend_zero_window), LegendItem::glyph, "▲"});
   add(drawn.fin, {"fin", kBlack, "FIN", LegendItem::glyph, "F"});
   add(drawn.rst, {"rst", kBlack, "RST", LegendItem::glyph, "R"});
   return items;
@@ -495,34 +502,35 @@ std::string time_sequence(const ConnectionSeries& cs, const GraphOptions& o) {
         "fill=\"#eeeeee\"/>\n",
         plot.x(z0), main_box.top, std::max(plot.x(z1) - plot.x(z0), 2.0), main_box.height);
   }
-  plot.axes(body, "time", time_unit(t_end), "relative sequence number", byte_unit(plot.y1()));
-  time_sequence_panel(body, cs, d, plot, fmt::format("plot-area-{}", cs.stream), drawn);
+  const Language lang = o.lang;
+  plot.axes(body, lang, Msg::graph_time, time_unit(t_end, lang), Msg::graph_relative_sequence,
+            byte_unit(plot.y1(), lang));
+  time_sequence_panel(body, cs, d, plot, fmt::format("plot-area-{}", cs.stream), drawn, lang);
   double below = main_box.bottom() + kAxisBelow;
   if (zoom) {
     const Box zoom_box{kLeft, below + 30, main_box.width, zoom_h};
     Plot zp(zoom_box, z0, z1, 0, y_top(seq_range(cs, d, z0, z1)));
     body += fmt::format(
         "<text class=\"zoom-title\" x=\"{}\" y=\"{:.0f}\" font-size=\"13\" "
-        "font-weight=\"bold\">Zoom on {:.3f}–{:.3f} s (grey above), where the data was sent "
-        "and acknowledged</text>\n",
-        kLeft, below + 20, z0, z1);
-    zp.axes(body, "time", time_unit(z1), "relative sequence number", byte_unit(zp.y1()));
-    time_sequence_panel(body, cs, d, zp, fmt::format("plot-area-{}-zoom", cs.stream), drawn);
+        "font-weight=\"bold\">{}</text>\n",
+        kLeft, below + 20,
+        xml_escape(say(lang, Msg::graph_zoom_title, fmt::format("{:.3f}", z0),
+                       fmt::format("{:.3f}", z1))));
+    zp.axes(body, lang, Msg::graph_time, time_unit(z1, lang), Msg::graph_relative_sequence,
+            byte_unit(zp.y1(), lang));
+    time_sequence_panel(body, cs, d, zp, fmt::format("plot-area-{}-zoom", cs.stream), drawn, lang);
     below = zoom_box.bottom() + kAxisBelow;
   }
-  std::vector<LegendItem> items = time_sequence_legend(drawn);
+  std::vector<LegendItem> items = time_sequence_legend(drawn, lang);
   double height = below + 8 + kLegendRow * legend_rows(items, o.width) + 10;
   if (cs.thinned) height += kLegendRow;
-  std::string s = svg_begin(o.width, height, o.title,
-                            "Time-sequence graph: x is time since the connection's first frame, y "
-                            "the relative sequence number; vertical bars are data segments.");
+  std::string s =
+      svg_begin(o.width, height, o.title, say(lang, Msg::graph_time_sequence_description));
   s += body;
   legend(s, items, o.width, below + 8);
   if (cs.thinned) {
-    s += fmt::format(
-        "<text x=\"{}\" y=\"{:.0f}\" fill=\"#555\">{} plain frames thinned out; every event "
-        "kept</text>\n",
-        kLeft, height - 10, cs.thinned);
+    s += fmt::format("<text x=\"{}\" y=\"{:.0f}\" fill=\"#555\">{}</text>\n", kLeft, height - 10,
+                     xml_escape(say_n(lang, Msg::graph_thinned, cs.thinned, cs.thinned)));
   }
   s += "</svg>\n";
   return s;
@@ -545,13 +553,15 @@ std::string rtt_graph(const ConnectionSeries& cs, const GraphOptions& o) {
   double pad = std::max((t1 - t0) * 0.03, std::max(t1, 1e-6) * 0.05);
   t0 = std::max(0.0, t0 - pad);
   t1 += pad;
-  Unit ru = r1 < 1 ? Unit{1e3, "ms"} : Unit{1, "s"};
-  if (r1 < 1e-3) ru = Unit{1e6, "µs"};
+  const Language lang = o.lang;
+  Unit ru = time_unit(r1, lang);
+  if (r1 < 1e-3) ru = Unit{1e6, say(lang, Msg::graph_unit_microseconds)};
   const Box box{kLeft, kTitleTop, static_cast<double>(o.width - kLeft - kRight),
                 static_cast<double>(o.height - kTitleTop - 86)};
   Plot plot(box, t0, t1, 0, std::max(r1 * 1.1, 1e-6));
   std::string body;
-  plot.axes(body, "time since the connection's first frame", time_unit(t1), "ACK RTT", ru);
+  plot.axes(body, lang, Msg::graph_time_since_first_frame, time_unit(t1, lang), Msg::graph_ack_rtt,
+            ru);
   Path dots;
   for (const auto& p : cs.points) {
     if (p.direction == d || p.ack_rtt_ns < 0) continue;
@@ -562,14 +572,10 @@ std::string rtt_graph(const ConnectionSeries& cs, const GraphOptions& o) {
             fmt::format("stroke=\"{}\" stroke-width=\"4.4\" stroke-linecap=\"round\" fill=\"none\"",
                         kBlue));
   std::vector<LegendItem> items;
-  if (n)
-    items.push_back({"rtt", kBlue, fmt::format("ACK RTT ({} sample{})", n, n == 1 ? "" : "s"),
-                     LegendItem::dot});
+  if (n) items.push_back({"rtt", kBlue, say_n(lang, Msg::graph_legend_rtt, n, n), LegendItem::dot});
   double below = box.bottom() + kAxisBelow + 8;
   std::string s = svg_begin(o.width, below + kLegendRow * legend_rows(items, o.width) + 10, o.title,
-                            "ACK round-trip time: for each acknowledged segment of this "
-                            "direction, the time from the segment to the ACK that covered it, at "
-                            "the capture point.");
+                            say(lang, Msg::graph_rtt_description));
   s += body;
   legend(s, items, o.width, below);
   s += "</svg>\n";
@@ -601,14 +607,15 @@ std::string throughput_graph(const ConnectionSeries& cs, const GraphOptions& o) 
     v /= width_s;
     peak = std::max(peak, v);
   }
+  const Language lang = o.lang;
   Unit ru = peak >= 1e6   ? Unit{1e-6, "MB/s"}
             : peak >= 1e3 ? Unit{1e-3, "kB/s"}
-                          : Unit{1, "bytes/s"};
+                          : Unit{1, say(lang, Msg::graph_unit_bytes_per_second)};
   const Box box{kLeft, kTitleTop, static_cast<double>(o.width - kLeft - kRight),
                 static_cast<double>(o.height - kTitleTop - 86)};
   Plot plot(box, 0, t1 * 1.02 + 1e-6, 0, peak * 1.1);
   std::string body;
-  plot.axes(body, "time", time_unit(t1), "goodput", ru);
+  plot.axes(body, lang, Msg::graph_time, time_unit(t1, lang), Msg::graph_goodput, ru);
   Path line;
   for (int b = 0; b <= bins; ++b) {
     line.d += fmt::format("{}{:.1f} {:.1f}", b == 0 ? "M" : "L", plot.x((b + 0.5) * width_s),
@@ -616,11 +623,11 @@ std::string throughput_graph(const ConnectionSeries& cs, const GraphOptions& o) 
   }
   draw_path(body, "goodput", line,
             fmt::format("fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", kGreen));
-  std::vector<LegendItem> items{{"goodput", kGreen, fmt::format("goodput per {:.3g} s", width_s)}};
+  std::vector<LegendItem> items{
+      {"goodput", kGreen, say(lang, Msg::graph_legend_goodput, fmt::format("{:.3g}", width_s))}};
   double below = box.bottom() + kAxisBelow + 8;
-  std::string s =
-      svg_begin(o.width, below + kLegendRow * legend_rows(items, o.width) + 10, o.title,
-                "Goodput: bytes newly acknowledged per interval of the connection's duration.");
+  std::string s = svg_begin(o.width, below + kLegendRow * legend_rows(items, o.width) + 10, o.title,
+                            say(lang, Msg::graph_goodput_description));
   s += body;
   legend(s, items, o.width, below);
   s += "</svg>\n";

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "story/messages.hpp"
 #include "story/series.hpp"
 
 namespace tcplens {
@@ -22,6 +23,7 @@ struct GraphOptions {
   std::string title;
   int width = 960;
   int height = 440;
+  Language lang = Language::en;  // of the labels, the legend and the description
 };
 
 std::string render_graph(const ConnectionSeries& series, const GraphOptions& options);

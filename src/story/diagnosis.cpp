@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "story/connection_record.hpp"
+#include "story/messages.hpp"
 
 namespace tcplens {
 
@@ -67,24 +68,6 @@ std::int64_t capped(std::int64_t rtt) {
 
 const char* side_name(int i) {
   return i == 0 ? "client" : "server";
-}
-
-// "1 timeout", "2 timeouts": the reason is English (the JSON's; explain tells it from the
-// message catalogue).
-std::string count_of(std::uint64_t n, std::string_view one, std::string_view other) {
-  return fmt::format("{} {}", n, n == 1 ? one : other);
-}
-
-// The non-zero counts, joined by ", ": "1 tail-loss probe", not "1 tail-loss probe, 0 timeouts".
-std::string nonzero_counts(
-    std::initializer_list<std::tuple<std::uint64_t, std::string_view, std::string_view>> counts) {
-  std::string out;
-  for (const auto& [n, one, other] : counts) {
-    if (n == 0) continue;
-    if (!out.empty()) out += ", ";
-    out += count_of(n, one, other);
-  }
-  return out;
 }
 
 }  // namespace
@@ -547,6 +530,29 @@ void DiagnosisTracker::add(const Segment& s, const Verdict& v, std::int64_t ts) 
 
 namespace {
 
+// "1 SYN", "2 SYNs": the reasons are English, counted by English's plural rule.
+std::string counted(std::uint64_t n, std::string_view one, std::string_view other) {
+  return fmt::format("{} {}", n, catalogue(Language::en).is_singular(n) ? one : other);
+}
+
+// "0.241 s"; below a millisecond to the microsecond ("0.000412 s"), not "0.000 s".
+std::string seconds(std::int64_t ns) {
+  return ns > 0 && ns < 500'000 ? fmt::format("{:.6f} s", sec(ns))
+                                : fmt::format("{:.3f} s", sec(ns));
+}
+
+// The non-zero counts, joined by ", ": "1 tail-loss probe", not "1 tail-loss probe, 0 timeouts".
+std::string nonzero_counts(
+    std::initializer_list<std::tuple<std::uint64_t, std::string_view, std::string_view>> counts) {
+  std::string out;
+  for (const auto& [n, one, other] : counts) {
+    if (n == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += counted(n, one, other);
+  }
+  return out;
+}
+
 FlightSummary summarize(std::vector<std::uint64_t> flights, std::vector<std::uint64_t> windows) {
   FlightSummary out;
   out.samples = flights.size();
@@ -682,8 +688,9 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   }
   if (r.state == ConnectionState::unanswered) {
     out.verdict = DiagnosisVerdict::unanswered;
-    out.reason = fmt::format("{} SYN(s) over {:.3f} s got no reply.", r.client().syns_sent,
-                             sec(r.end_ns - r.start_ns));
+    out.reason =
+        fmt::format("{} over {:.3f} s got no reply.", counted(r.client().syns_sent, "SYN", "SYNs"),
+                    sec(r.end_ns - r.start_ns));
     return done();
   }
   for (int i = 0; i < 2; ++i) {
@@ -753,18 +760,17 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
             if (!parts.empty()) parts += ", ";
             parts += text;
           };
-          part(t.loss_recovery, fmt::format("{:.3f} s recovering", sec(t.loss_recovery)));
-          part(t.retransmission_timer,
-               fmt::format("{:.3f} s waiting for retransmission timers{}",
-                           sec(t.retransmission_timer),
-                           timers.empty() ? std::string() : fmt::format(" ({})", timers)));
-          part(t.waiting_for_peer,
-               fmt::format("{:.3f} s with the peer silent", sec(t.waiting_for_peer)));
+          part(t.loss_recovery, seconds(t.loss_recovery) + " recovering");
+          part(
+              t.retransmission_timer,
+              fmt::format("{} waiting for retransmission timers{}", seconds(t.retransmission_timer),
+                          timers.empty() ? std::string() : fmt::format(" ({})", timers)));
+          part(t.waiting_for_peer, seconds(t.waiting_for_peer) + " with the peer silent");
           if (!parts.empty()) break;
         }
         out.reason = fmt::format(
-            "The {} lost {:.3f} s of its {:.3f} s ({:.0f} %) to loss: {}; {}{}.", who,
-            sec(best->cost), total, pct, parts,
+            "The {} lost {} of its {} ({:.0f} %) to loss: {}; {}{}.", who, seconds(best->cost),
+            seconds(active(i)), pct, parts,
             nonzero_counts(
                 {{x.data_resends, "data resend", "data resends"}, {x.holes, "hole", "holes"}}),
             at_receiver ? " (captured next to the receiver: the gaps and their late fills show "
@@ -792,10 +798,11 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
   if (any_data && ecn_.negotiated && mf.cwr_sent > 0 && ecn_.ece_acks > 0 && !lost) {
     out.verdict = DiagnosisVerdict::ecn_limited;
     out.reason = fmt::format(
-        "No loss, but the path marked congestion: {} CE-marked packets seen, {} ACKs echoing "
-        "them (ECE), and the {} cut its window {} (CWR) over {:.3f} s of sending.",
-        ecn_.ce, ecn_.ece_acks, side_name(main_dir), count_of(mf.cwr_sent, "time", "times"),
-        sec(active(main_dir)));
+        "No loss, but the path marked congestion: {} seen, {} echoing them (ECE), and the {} "
+        "cut its window {} (CWR) over {:.3f} s of sending.",
+        counted(ecn_.ce, "CE-marked packet", "CE-marked packets"),
+        counted(ecn_.ece_acks, "ACK", "ACKs"), side_name(main_dir),
+        counted(mf.cwr_sent, "time", "times"), sec(active(main_dir)));
     return done();
   }
   const std::int64_t data_span = m.last_data_ns - m.first_data_ns;
@@ -858,7 +865,7 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
       "of its {:.3f} s{}{}.",
       side_name(main_dir), 100 * share(m.time.sending, active(main_dir)), sec(active(main_dir)),
       m.data_resends ? fmt::format(", {} costing {:.3f} s",
-                                   count_of(m.data_resends, "data resend", "data resends"),
+                                   counted(m.data_resends, "data resend", "data resends"),
                                    sec(m.time.loss_recovery + m.time.retransmission_timer))
                      : std::string(", no loss"),
       std::string());

@@ -13,11 +13,9 @@ namespace {
 
 std::string duration(std::int64_t ns, Language lang) {
   double s = static_cast<double>(ns) / 1e9;
-  const LanguageRules& u = rules(lang);
-  const std::string_view us = u.microseconds, ms = u.milliseconds, sec = u.seconds;
-  if (std::fabs(s) < 1e-3) return fmt::format("{:.0f}{}", s * 1e6, us);
-  if (std::fabs(s) < 1) return fmt::format("{:.3f}{}", s * 1e3, ms);
-  return fmt::format("{:.3f}{}", s, sec);
+  if (std::fabs(s) < 1e-3) return say(lang, Msg::unit_microseconds, fmt::format("{:.0f}", s * 1e6));
+  if (std::fabs(s) < 1) return say(lang, Msg::unit_milliseconds, fmt::format("{:.3f}", s * 1e3));
+  return say(lang, Msg::unit_seconds, fmt::format("{:.3f}", s));
 }
 
 std::string seconds3(double s) {
@@ -34,47 +32,18 @@ std::string gap_list(const std::vector<double>& gaps) {
   return list;
 }
 
-std::string state_text(ConnectionState s, Language lang) {
-  if (lang == Language::en) return std::string(to_string(s));
-  switch (s) {
-    case ConnectionState::refused:
-      return "被拒绝";
-    case ConnectionState::unanswered:
-      return "无应答";
-    case ConnectionState::open:
-      return "仍打开";
-    case ConnectionState::half_closed:
-      return "半关闭";
-    case ConnectionState::closed:
-      return "已关闭";
-    case ConnectionState::reset:
-      return "被重置";
-    case ConnectionState::midstream:
-      return "中途开始";
-  }
-  return "";
-}
-
 bool about(double a, double b) {
   return std::fabs(a - b) <= 0.2 * b;
 }
 
 std::string who(Side s, Language lang) {
-  if (lang == Language::zh) return s == Side::client ? "客户端" : "服务端";
-  return s == Side::client ? "client" : "server";
+  return say(lang, s == Side::client ? Msg::side_client : Msg::side_server);
 }
 
 std::string window_text(std::uint64_t scaled, std::uint16_t raw, int shift, Language lang) {
-  if (shift < 0) {
-    return lang == Language::zh
-               ? fmt::format("{}（原始字段，扩大因子未知：没看到 SYN）", raw)
-               : fmt::format("{} (the raw field; scale unknown: no SYN seen)", raw);
-  }
-  if (shift > 0) {
-    return lang == Language::zh ? fmt::format("{} 字节（{} × 2^{}）", scaled, raw, shift)
-                                : fmt::format("{} bytes ({} × 2^{})", scaled, raw, shift);
-  }
-  return lang == Language::zh ? fmt::format("{} 字节", scaled) : fmt::format("{} bytes", scaled);
+  if (shift < 0) return say(lang, Msg::window_raw_unscaled, raw);
+  if (shift > 0) return say_n(lang, Msg::window_scaled, scaled, scaled, raw, shift);
+  return say_n(lang, Msg::window_bytes, scaled, scaled);
 }
 
 // Both sides must offer window scaling for it to apply; -1 when a side's SYN was not seen.
@@ -96,115 +65,85 @@ void refused_before(std::string& o, const std::vector<ConnectionRecord>& all, st
         !(p.server().endpoint == r.server().endpoint))
       continue;
     std::int64_t answer = p.end_ns - p.start_ns;
-    if (lang == Language::zh) {
-      o += fmt::format(
-          "在此之前，同一客户端端口的一次连接被拒绝（流 {}）：{} 发出的 SYN 在 {} 后收到 RST，"
-          "说明当时服务端口上没有程序在监听；{} 后客户端才重新连接。\n",
-          p.stream, time_of_day(p.start_ns), duration(answer, lang),
-          duration(r.start_ns - p.start_ns, lang));
-    } else {
-      o += fmt::format(
-          "Before it, an attempt from the same client port was refused (stream {}): the SYN sent "
-          "at {} was answered by a RST {} later — nothing was listening on the port then. The "
-          "client tried again {} later.\n",
-          p.stream, time_of_day(p.start_ns), duration(answer, lang),
-          duration(r.start_ns - p.start_ns, lang));
-    }
+    o += say(lang, Msg::refused_before, p.stream, time_of_day(p.start_ns), duration(answer, lang),
+             duration(r.start_ns - p.start_ns, lang));
   }
 }
 
 void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
   const SideFacts& c = r.client();
   const SideFacts& s = r.server();
-  const bool zh = lang == Language::zh;
   if (!r.handshake) {
     if (r.state == ConnectionState::refused) {
-      o += zh ? fmt::format(
-                    "客户端的 SYN（ISN {}）被服务端以 RST 拒绝，确认号 {} = {} + "
-                    "1：端口上没有监听者。\n",
-                    c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn)
-              : fmt::format(
-                    "The client's SYN (ISN {}) was refused: the server answered with a RST "
-                    "acknowledging {} = {} + 1. Nothing listened on the port.\n",
-                    c.isn, static_cast<std::uint32_t>(c.isn + 1), c.isn);
+      o += say(lang, Msg::handshake_refused, c.isn, static_cast<std::uint32_t>(c.isn + 1));
     } else if (r.state == ConnectionState::unanswered) {
-      o += zh ? fmt::format("客户端发出了 {} 个 SYN（ISN {}），没有收到任何回复。\n", c.syns_sent,
-                            c.isn)
-              : fmt::format("The client sent {} {} (ISN {}) and got no reply at all.\n",
-                            c.syns_sent, plural(lang, c.syns_sent, "SYN", "SYNs"), c.isn);
+      o += say_n(lang, Msg::handshake_unanswered, c.syns_sent, c.syns_sent, c.isn);
     } else if (c.sent_syn && s.frames == 0) {
-      o += zh ? fmt::format(
-                    "抓包里只有客户端的报文，但它发出的 ACK 证明服务端回应了它的 SYN（ISN {}）。\n",
-                    c.isn)
-              : fmt::format(
-                    "The capture holds only the client's frames, but its ACKs prove the server "
-                    "answered its SYN (ISN {}).\n",
-                    c.isn);
+      o += say(lang, Msg::handshake_only_client_frames, c.isn);
     } else {
-      o += zh ? "抓包开始时连接已经建立，没有看到握手：相对序号和字节数从抓到的第一个数据字节算起，"
-                "窗口扩大因子未知（它只在 SYN 里协商）。\n"
-              : "The capture starts mid-connection: no handshake was seen, so relative sequence "
-                "numbers and byte counts start at the first data byte captured, and the window "
-                "scale is unknown (it is agreed in the SYNs).\n";
+      o += say(lang, Msg::handshake_midstream);
     }
     return;
   }
   const std::uint32_t c1 = c.isn + 1;
   const std::uint32_t s1 = s.isn + 1;
-  if (zh) {
-    o += fmt::format(
-        "三次握手：客户端的 SYN 带初始序号 ISN {}；服务端的 SYN/ACK 带自己的 ISN {}，确认号 {} = "
-        "{} + 1"
-        "（SYN 占一个序号）；客户端的 ACK {} = {} + 1 完成握手",
-        c.isn, s.isn, c1, c.isn, s1, s.isn);
-    if (r.handshake_rtt_ns) o += fmt::format("，距 SYN {}", duration(*r.handshake_rtt_ns, lang));
-    o += "。之后双方的相对序号都从 1 开始。\n";
-  } else {
-    o += fmt::format(
-        "Handshake: the client's SYN carried ISN {}; the server's SYN/ACK carried its own ISN {} "
-        "and acknowledged {} = {} + 1 (a SYN counts as one sequence number); the client's ACK {} "
-        "= {} + 1 completed it",
-        c.isn, s.isn, c1, c.isn, s1, s.isn);
-    if (r.handshake_rtt_ns)
-      o += fmt::format(", {} after the SYN", duration(*r.handshake_rtt_ns, lang));
-    o += ". From here on both sides' relative sequence numbers start at 1.\n";
-  }
+  o += say(lang, Msg::handshake_done, c.isn, s.isn, c1, s1);
+  if (r.handshake_rtt_ns) o += say(lang, Msg::handshake_rtt, duration(*r.handshake_rtt_ns, lang));
+  o += say(lang, Msg::handshake_done_end);
   // Options negotiated.
   std::vector<std::string> opts;
-  if (c.mss || s.mss) {
-    opts.push_back(zh ? fmt::format("MSS 客户端 {}、服务端 {}", c.mss, s.mss)
-                      : fmt::format("MSS {} (client) and {} (server)", c.mss, s.mss));
-  }
+  if (c.mss || s.mss) opts.push_back(say(lang, Msg::option_mss, c.mss, s.mss));
   if (c.window_scale >= 0 && s.window_scale >= 0) {
-    opts.push_back(
-        zh ? fmt::format("窗口扩大因子 客户端 {}（×{}）、服务端 {}（×{}）", c.window_scale,
-                         1 << c.window_scale, s.window_scale, 1 << s.window_scale)
-           : fmt::format("window scale {} (×{}) for the client and {} (×{}) for the server",
-                         c.window_scale, 1 << c.window_scale, s.window_scale, 1 << s.window_scale));
+    opts.push_back(say(lang, Msg::option_window_scale, c.window_scale, 1 << c.window_scale,
+                       s.window_scale, 1 << s.window_scale));
   } else {
-    opts.push_back(zh ? "不使用窗口扩大" : "no window scaling");
+    opts.push_back(say(lang, Msg::option_no_window_scale));
   }
   bool sack = c.sack_permitted && s.sack_permitted;
   bool ts = c.timestamps && s.timestamps;
-  opts.push_back(zh ? (sack ? "允许 SACK" : "不使用 SACK") : (sack ? "SACK permitted" : "no SACK"));
-  opts.push_back(zh ? (ts ? "使用时间戳" : "不使用时间戳")
-                    : (ts ? "timestamps on" : "no timestamps"));
-  o += zh ? "协商的选项：" : "Options: ";
+  opts.push_back(say(lang, sack ? Msg::option_sack : Msg::option_no_sack));
+  opts.push_back(say(lang, ts ? Msg::option_timestamps : Msg::option_no_timestamps));
+  std::string list;
   for (std::size_t i = 0; i < opts.size(); ++i) {
-    if (i) o += zh ? "，" : "; ";
-    o += opts[i];
+    if (i) list += say(lang, Msg::options_separator);
+    list += opts[i];
   }
-  o += zh ? "。\n" : ".\n";
+  o += say(lang, Msg::options_line, list);
+}
+
+// The conversation's shape, counted from the turns as a person would: a client turn and the
+// server turn after it are one request/response exchange; a last client turn with no server
+// turn after it is an unanswered request (or, begun after the server's FIN, data sent after the
+// server closed: TLS's close_notify); a server turn before any client turn is the server
+// speaking first (a greeting). Turns alternate by construction (a turn ends when the other side
+// sends data), so the first turn's side and their number give every turn's side, also past the
+// kMaxTurns kept.
+std::string turns_shape(const ConnectionRecord& r, Language lang) {
+  const std::uint64_t total = r.turns_total;
+  const bool client_first = r.turns.front().from == Side::client;
+  if (total == 1) return say(lang, client_first ? Msg::data_only_client : Msg::data_only_server);
+  const std::uint64_t after_greeting = client_first ? total : total - 1;
+  const std::uint64_t exchanges = after_greeting / 2;
+  std::string shape = client_first ? say_n(lang, Msg::data_exchanges, exchanges, exchanges)
+                      : exchanges == 0
+                          ? say(lang, Msg::data_server_first)
+                          : say_n(lang, Msg::data_server_first_exchanges, exchanges, exchanges);
+  if (after_greeting % 2 == 1) {
+    const std::int64_t server_fin = r.server().first_fin_ns;
+    const bool after_close =
+        r.turns.size() == total && server_fin >= 0 && r.turns.back().start_ns > server_fin;
+    shape += say(lang, after_close ? Msg::data_then_after_close : Msg::data_then_unanswered);
+  }
+  return shape;
 }
 
 void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   if (r.turns.empty()) {
-    o += zh ? "双方都没有发送数据。\n" : "Neither side sent any data.\n";
+    o += say(lang, Msg::data_none);
     return;
   }
-  o += zh ? fmt::format("数据交换（{} 轮）：\n", r.turns_total)
-          : fmt::format("Data ({} round{}):\n", r.turns_total, r.turns_total == 1 ? "" : "s");
+  o += say(lang, Msg::data_heading, turns_shape(r, lang),
+           say_n(lang, Msg::count_turns, r.turns_total, r.turns_total));
   constexpr std::size_t kShown = 12;
   bool explained_ack_of_data = false;
   std::uint64_t last_window[2] = {0, 0};
@@ -213,31 +152,17 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     Side peer = other(t.from);
     std::uint64_t n = t.bytes();
     std::uint32_t last = t.end_seq - 1;
-    if (zh) {
-      o += fmt::format("  · {} {}发送 {} 字节（序号 {}–{}{}）", time_of_day(t.start_ns),
-                       who(t.from, lang), n, t.first_seq, last,
-                       t.segments > 1 ? fmt::format("，{} 个报文段", t.segments) : "");
-    } else {
-      o += fmt::format("  - {} the {} sent {} byte{} (seq {}–{}{})", time_of_day(t.start_ns),
-                       who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, last,
-                       t.segments > 1 ? fmt::format(", {} segments", t.segments) : "");
-    }
+    o += say_n(lang, Msg::turn_sent, n, time_of_day(t.start_ns), who(t.from, lang), n, t.first_seq,
+               last, t.segments > 1 ? say(lang, Msg::turn_segments, t.segments) : "");
     if (t.acked_ns < 0) {
       const std::uint32_t past = t.partial_ack - t.first_seq;
       const std::uint64_t part = static_cast<std::int32_t>(past) > 0 ? past : 0;
       if (r.side[index(peer)].frames == 0) {
-        o += zh ? fmt::format("；抓包里没有{}的报文，看不到确认。\n", who(peer, lang))
-                : fmt::format("; no ACK in the capture (none of the {}'s frames was captured).\n",
-                              who(peer, lang));
+        o += say(lang, Msg::turn_no_peer_frames, who(peer, lang));
       } else if (part > 0) {
-        o += zh ? fmt::format("；其中 {} 字节被确认（到 ACK {}），最后 {} 字节没有被确认。\n", part,
-                              t.partial_ack, n - part)
-                : fmt::format(
-                      "; {} of them were acknowledged (up to ACK {}), the last {} never "
-                      "were.\n",
-                      part, t.partial_ack, n - part);
+        o += say(lang, Msg::turn_partly_acked, part, t.partial_ack, n - part);
       } else {
-        o += zh ? "；没有被确认。\n" : "; never acknowledged.\n";
+        o += say(lang, Msg::turn_never_acked);
       }
       continue;
     }
@@ -249,68 +174,47 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     std::string change;
     if (prev != 0 && prev != t.peer_window) {
       long long delta = static_cast<long long>(t.peer_window) - static_cast<long long>(prev);
-      change = zh ? fmt::format("（比上次{} {} 字节）", delta < 0 ? "少" : "多", std::llabs(delta))
-                  : fmt::format(" ({} {} bytes)", delta < 0 ? "down" : "up", std::llabs(delta));
+      const auto by = static_cast<std::uint64_t>(std::llabs(delta));
+      change = say_n(lang, delta < 0 ? Msg::window_down : Msg::window_up, by, by);
     }
     prev = t.peer_window;
     // The arithmetic of the ACK number: first byte + bytes (+ 1 when it also covers a FIN).
     std::string sum;
     if (t.ack == t.end_seq) {
-      sum = zh ? fmt::format("（= {} + {}）", t.first_seq, n)
-               : fmt::format(" (= {} + {})", t.first_seq, n);
+      sum = say(lang, Msg::ack_sum, t.first_seq, n);
     } else if (t.ack == t.end_seq + 1) {
-      sum = zh ? fmt::format("（= {} + {} + 1，FIN 占一个序号）", t.first_seq, n)
-               : fmt::format(" (= {} + {} + 1 for the FIN)", t.first_seq, n);
+      sum = say(lang, Msg::ack_sum_with_fin, t.first_seq, n);
     }
-    if (zh) {
-      o += fmt::format("；{}在 {} 后用 ACK {}{}确认，{}，通告窗口 {}{}。\n", who(peer, lang),
-                       duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
-                       t.ack_with_data ? "这个确认搭载在它自己的数据上" : "是一个单独的 ACK", win,
-                       change);
-    } else {
-      o += fmt::format(
-          "; the {} acknowledged them {} later with ACK {}{}, {}, "
-          "advertising a window of {}{}.\n",
-          who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack, sum,
-          t.ack_with_data ? "carried by its own data" : "in a bare ACK", win, change);
-    }
-    // The seed's misreading: a bare ACK right after the peer's data acknowledges that data.
-    if (!explained_ack_of_data && !t.ack_with_data && i > 0) {
+    o += say(lang, Msg::turn_acked, who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack,
+             sum, say(lang, t.ack_with_data ? Msg::ack_carried_by_data : Msg::ack_bare), win,
+             change);
+    // The seed's misreading (tcpdump-retransmission-notes.md): the sender of this turn had
+    // just acknowledged the peer's previous turn with a bare ACK, then sent this data, and the
+    // peer acknowledged it with a bare ACK too. Skimming past the small data in between, a
+    // reader sees ACK → data → ACK and takes the second ACK for an acknowledgement of the
+    // first. Told once, at the first turn where that sequence is on the wire.
+    const Turn* before = i > 0 ? &r.turns[i - 1] : nullptr;
+    const bool ack_data_ack = before != nullptr && before->acked_ns >= 0 &&
+                              !before->ack_with_data && before->acked_ns <= t.start_ns &&
+                              !t.ack_with_data;
+    if (!explained_ack_of_data && ack_data_ack) {
       explained_ack_of_data = true;
-      o += zh ? fmt::format(
-                    "    注意：这个 ACK {} 确认的是{}的 {} 字节数据（{} + {}），而不是“确认对方的 "
-                    "ACK”——"
-                    "TCP 从不确认纯 ACK，纯 ACK 不占序号。\n",
-                    t.ack, who(t.from, lang), n, t.first_seq, n)
-              : fmt::format(
-                    "    Note: this ACK {} acknowledges the {}'s {} data byte{} ({} + {}); it "
-                    "is not an acknowledgement of an ACK — a bare ACK takes no sequence "
-                    "number and is never acknowledged.\n",
-                    t.ack, who(t.from, lang), n, n == 1 ? "" : "s", t.first_seq, n);
+      o += say_n(lang, Msg::note_ack_of_data, n, t.ack, who(t.from, lang), n, t.first_seq);
     }
   }
   if (r.turns_total > kShown) {
-    o += zh ? fmt::format("  …… 另有 {} 轮。\n", r.turns_total - kShown)
-            : fmt::format("  … and {} more round{}.\n", r.turns_total - kShown,
-                          r.turns_total - kShown == 1 ? "" : "s");
+    o += say_n(lang, Msg::turns_more, r.turns_total - kShown, r.turns_total - kShown);
   }
 }
 
 void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   // The count every output shows (summary's `retransmissions`), then the episodes.
   if (r.retransmissions > 0) {
     const std::uint64_t flagged = r.flag_counts[0];
-    if (zh) {
-      o += fmt::format("重传：{} 次（{} 个不同的报文段；tshark 把其中 {} 帧标为重传）。\n",
-                       r.retransmissions, r.retransmitted_segments, flagged);
-    } else {
-      o += fmt::format(
-          "Retransmissions: {} ({} distinct segment{} resent; tshark flags {} frame{} as "
-          "retransmissions).\n",
-          r.retransmissions, r.retransmitted_segments, r.retransmitted_segments == 1 ? "" : "s",
-          flagged, flagged == 1 ? "" : "s");
-    }
+    o += say(lang, Msg::retransmissions_line, r.retransmissions,
+             say_n(lang, Msg::count_distinct_segments, r.retransmitted_segments,
+                   r.retransmitted_segments),
+             say_n(lang, Msg::count_frames, flagged, flagged));
   }
   // Many episodes (a lossy bulk transfer): a count by pattern, then the first few in detail.
   constexpr std::size_t kShown = 3;
@@ -321,59 +225,29 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
       ++by_pattern[static_cast<int>(e.pattern)];
       acked += e.acked;
     }
-    if (zh) {
-      o += fmt::format(
-          "其中 {} 个报文段的首次发送也被抓到（快速重传 {} 个，只重传一次的 {} 个，指数退避 {} 个，"
-          "其他 {} 个），{} 个最终被确认。前 {} 个如下。\n",
-          r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
-          by_pattern[4], acked, kShown);
-    } else {
-      o += fmt::format(
-          "Of them, {} segments were captured both sent and resent ({} fast "
-          "retransmissions, {} resent once, {} with a backed-off timer, {} irregular); "
-          "{} were finally acknowledged. The first {}:\n",
-          r.episodes.size(), by_pattern[0], by_pattern[3], by_pattern[1] + by_pattern[2],
-          by_pattern[4], acked, kShown);
-    }
+    o += say(lang, Msg::episodes_summary, r.episodes.size(),
+             say_n(lang, Msg::count_fast_retransmissions, by_pattern[0], by_pattern[0]),
+             by_pattern[3], by_pattern[1] + by_pattern[2], by_pattern[4],
+             say_n(lang, Msg::count_finally_acked, acked, acked), kShown);
   }
   for (std::size_t k = 0; k < r.episodes.size() && k < kShown; ++k) {
     const RetransmissionEpisode& e = r.episodes[k];
     auto gaps = e.intervals_s();
     std::string what;
     if (e.syn) {
-      what =
-          zh ? fmt::format("{}的 {}", who(e.from, lang), e.from == Side::client ? "SYN" : "SYN/ACK")
-             : fmt::format("the {}'s {}", who(e.from, lang),
-                           e.from == Side::client ? "SYN" : "SYN/ACK");
+      what = say(lang, Msg::episode_what_syn, who(e.from, lang),
+                 e.from == Side::client ? "SYN" : "SYN/ACK");
     } else if (e.len == 0) {
-      what = zh ? fmt::format("{}的 FIN（序号 {}）", who(e.from, lang), e.seq)
-                : fmt::format("the {}'s FIN (seq {})", who(e.from, lang), e.seq);
+      what = say(lang, Msg::episode_what_fin, who(e.from, lang), e.seq);
     } else {
-      what = zh ? fmt::format("{}的报文段（序号 {}–{}，{} 字节）", who(e.from, lang), e.seq,
-                              e.seq + e.len - 1, e.len)
-                : fmt::format("the {}'s segment seq {}–{} ({} bytes)", who(e.from, lang), e.seq,
-                              e.seq + e.len - 1, e.len);
+      what = say_n(lang, Msg::episode_what_segment, e.len, who(e.from, lang), e.seq,
+                   e.seq + e.len - 1, e.len);
     }
-    std::string list = gap_list(gaps);
-    if (zh) {
-      o += fmt::format("重传：{}从 {} 起共发送了 {} 次，{}。相邻两次发送的间隔（秒）：{}。", what,
-                       time_of_day(e.sends_ns.front()), e.sends_ns.size(),
-                       e.acked ? "最终被确认" : "始终没有被确认", list);
-    } else {
-      o += fmt::format(
-          "Retransmission: {} was sent {} times from {} and {}. Gaps between sends "
-          "(s): {}.",
-          what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
-          e.acked ? "was finally acknowledged" : "was never acknowledged", list);
-    }
+    o += say(lang, Msg::episode_line, what, e.sends_ns.size(), time_of_day(e.sends_ns.front()),
+             say(lang, e.acked ? Msg::episode_acked : Msg::episode_never_acked), gap_list(gaps));
     switch (e.pattern) {
       case RetransmissionPattern::fast:
-        o += zh ? fmt::format("第一次重传发生在收到重复 ACK 之后（快速重传），距首次发送 {}。",
-                              duration(e.sends_ns[1] - e.sends_ns[0], lang))
-                : fmt::format(
-                      " The first resend followed duplicate ACKs (fast retransmit), {} after "
-                      "the original.",
-                      duration(e.sends_ns[1] - e.sends_ns[0], lang));
+        o += say(lang, Msg::pattern_fast, duration(e.sends_ns[1] - e.sends_ns[0], lang));
         break;
       case RetransmissionPattern::single:
         // "sent 2 times" already says it was resent once.
@@ -381,62 +255,32 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
       case RetransmissionPattern::exponential: {
         const std::size_t from = e.run_from;
         bool tlp = from == 1 && gaps.size() >= 2 && about(gaps[1], gaps[0]) && !e.syn;
-        if (tlp) {
-          o += zh ? fmt::format(
-                        "第一次重传在 {} 秒后、第二次又隔了同样的 {} "
-                        "秒：第一次是尾部丢失探测（TLP，在重传定时器到期前先发一次），之后才是 RTO "
-                        "超时重传。",
-                        seconds3(gaps[0]), seconds3(gaps[1]))
-                  : fmt::format(
-                        " The first resend came {} s after the original and the second {} s "
-                        "after that: the first was a tail-loss probe (sent before the "
-                        "retransmission timer expires), the rest are RTO expiries.",
-                        seconds3(gaps[0]), seconds3(gaps[1]));
-        }
+        if (tlp) o += say(lang, Msg::pattern_tail_loss_probe, seconds3(gaps[0]), seconds3(gaps[1]));
         if (from == 0) {
-          o += zh ? "每次间隔大约翻倍：这是 RTO 的指数退避。"
-                  : " Each gap is about twice the one before: the RTO backs off exponentially.";
+          o += say(lang, Msg::pattern_backoff_all);
         } else {
           // The doubling run, with its numbers: the gaps before it came first.
           std::string run_end = seconds3(e.capped_s ? *e.capped_s : gaps.back());
-          o += zh ? fmt::format("从第 {} 个间隔起（{} 秒 → {} 秒）每次大约翻倍：RTO 的指数退避。",
-                                from + 1, seconds3(gaps[from]), run_end)
-                  : fmt::format(
-                        " From gap {} on ({} s → {} s) each gap is about twice the one before: "
-                        "the RTO backs off exponentially.",
-                        from + 1, seconds3(gaps[from]), run_end);
+          o += say(lang, Msg::pattern_backoff_from, from + 1, seconds3(gaps[from]), run_end);
         }
         if (e.capped_s) {
           std::size_t at_cap = 0;
           for (double g : gaps) at_cap += about(g, *e.capped_s);
           const bool linux_max = about(*e.capped_s, 120.0);
-          o += zh ? fmt::format("间隔增长到 {} 秒后不再翻倍，重复了 {} 次：RTO 到了上限{}。",
-                                seconds3(*e.capped_s), at_cap,
-                                linux_max ? "（与 Linux 的 TCP_RTO_MAX 120 秒相符）" : "")
-                  : fmt::format(
-                        " The gaps stop doubling at {} s and repeat it ({} gaps): the RTO "
-                        "reached its cap{}.",
-                        seconds3(*e.capped_s), at_cap,
-                        linux_max ? " (Linux's TCP_RTO_MAX is 120 s)" : "");
+          o += say_n(lang, Msg::pattern_capped, at_cap, seconds3(*e.capped_s), at_cap,
+                     linux_max ? say(lang, Msg::pattern_capped_linux) : "");
         }
         break;
       }
       case RetransmissionPattern::linear_then_exponential: {
         // Linux 6.x: tcp_syn_linear_timeouts (4) retries 1 s apart, then doubling.
         const bool linux6 = e.syn && about(gaps[0], 1.0) && e.run_from <= 4;
-        if (zh) {
-          o += fmt::format(
-              "开头 {} 个间隔相同（约 {} 秒）、随后翻倍{}。", e.run_from, seconds3(gaps[0]),
-              linux6 ? "：与 Linux 6.x 的 SYN 重试方式（tcp_syn_linear_timeouts）相符" : "");
-        } else {
-          o += fmt::format(" The first {} gaps are equal (about {} s), then they double{}.",
-                           e.run_from, seconds3(gaps[0]),
-                           linux6 ? ": as Linux 6.x retries a SYN (tcp_syn_linear_timeouts)" : "");
-        }
+        o += say(lang, Msg::pattern_linear, e.run_from, seconds3(gaps[0]),
+                 linux6 ? say(lang, Msg::pattern_linear_linux6) : "");
         break;
       }
       case RetransmissionPattern::irregular:
-        o += zh ? "间隔没有规律。" : " The gaps follow no regular pattern.";
+        o += say(lang, Msg::pattern_irregular);
         break;
     }
     // Linux's give-up time fits only a Linux-like schedule: doubling from a first RTO of
@@ -446,92 +290,53 @@ void episodes(std::string& o, const ConnectionRecord& r, Language lang) {
                             (!e.capped_s || about(*e.capped_s, 120.0));
     if (!e.acked && !e.syn && linux_like) {
       double since = static_cast<double>(r.end_ns - e.sends_ns.front()) / 1e9;
-      o += zh ? fmt::format(
-                    "按 Linux 默认的 tcp_retries2 = 15，这样的连接会在首次发送后约 {} 秒被放弃；"
-                    "抓包在首次发送后 {} 秒结束。",
-                    fmt::format("{:.1f}", linux_give_up_seconds()), fmt::format("{:.1f}", since))
-              : fmt::format(
-                    " With Linux's default tcp_retries2 = 15 such a connection is abandoned "
-                    "about {:.1f} s after the first transmission; the capture ends {:.1f} s "
-                    "after it.",
-                    linux_give_up_seconds(), since);
+      o += say(lang, Msg::linux_give_up, fmt::format("{:.1f}", linux_give_up_seconds()),
+               fmt::format("{:.1f}", since));
     }
     // Linux's SYN retry bound only where the schedule is Linux's: a first RTO of 1 s and no
     // more retries than its default allows.
     if (e.syn && e.from == Side::client && about(gaps[0], 1.0) && gaps.size() <= 6 &&
         (e.pattern == RetransmissionPattern::exponential ||
          e.pattern == RetransmissionPattern::linear_then_exponential)) {
-      o += zh ? "（这与 Linux 的 SYN 重试相符：次数由 net.ipv4.tcp_syn_retries 决定，默认 6 次。）"
-              : " (This fits Linux's SYN retries, bounded by net.ipv4.tcp_syn_retries, 6 by "
-                "default.)";
+      o += say(lang, Msg::linux_syn_retries);
     }
     o += "\n";
   }
 }
 
 void stalls_and_keepalives(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   for (const auto& z : r.zero_window_stalls) {
     std::int64_t end = z.end_ns >= 0 ? z.end_ns : r.end_ns;
-    if (zh) {
-      o += fmt::format("零窗口：{}在 {} 通告窗口为 0（接收缓冲区满，应用没有读取），{}{}。\n",
-                       who(z.from, lang), time_of_day(z.start_ns),
-                       z.end_ns >= 0 ? "窗口在 " + duration(end - z.start_ns, lang) + " 后重新打开"
-                                     : "直到抓包结束都没有打开",
-                       "");
-    } else {
-      o += fmt::format(
-          "Zero window: the {} advertised a window of 0 at {} (its receive buffer was "
-          "full: the application was not reading); {}.\n",
-          who(z.from, lang), time_of_day(z.start_ns),
-          z.end_ns >= 0 ? "it reopened " + duration(end - z.start_ns, lang) + " later"
-                        : "it was still closed when the capture ended");
-    }
+    o += say(lang, Msg::zero_window, who(z.from, lang), time_of_day(z.start_ns),
+             z.end_ns >= 0 ? say(lang, Msg::zero_window_reopened, duration(end - z.start_ns, lang))
+                           : say(lang, Msg::zero_window_never_reopened));
   }
   std::uint64_t sent = r.client().keepalives + r.server().keepalives;
   std::uint64_t answered = r.client().keepalive_acks + r.server().keepalive_acks;
   if (sent && !r.zero_window_stalls.empty()) {
     // Linux probes a zero window with an empty segment one byte below the next sequence
     // number: tshark (and so the summary) counts those as keep-alives.
-    o += zh ? fmt::format(
-                  "零窗口期间的 {} 个 keep-alive 其实是 Linux "
-                  "的零窗口探测（不带数据，序号比下一个期望的序号少一），"
-                  "对方用零窗口 ACK 回应了 {} 个以外的探测。\n",
-                  sent, answered)
-            : fmt::format(
-                  "The {} keep-alive{} seen are Linux's zero-window probes (an empty "
-                  "segment one byte below the next sequence number); {} were answered as "
-                  "keep-alives, the rest with zero-window ACKs.\n",
-                  sent, sent == 1 ? "" : "s", answered);
+    o += say_n(lang, Msg::zero_window_probes, sent, sent, answered);
   } else if (sent) {
-    o += zh ? fmt::format("保活：发送了 {} 个 keep-alive 探测，{} 个得到回应。\n", sent, answered)
-            : fmt::format("Keep-alive: {} probe{} sent, {} answered.\n", sent, sent == 1 ? "" : "s",
-                          answered);
+    o += say_n(lang, Msg::keepalives, sent, sent, answered);
   }
 }
 
 void ending(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   const SideFacts& c = r.client();
   const SideFacts& s = r.server();
   if (r.closed_by) {
     Side by = *r.closed_by;
     const SideFacts& f = r.side[index(by)];
     std::int64_t at = r.closed_with_rst ? f.first_rst_ns : f.first_fin_ns;
-    if (zh) {
-      o += fmt::format("结束：{}在 {} 先{}", who(by, lang), time_of_day(at),
-                       r.closed_with_rst ? "发送 RST 中止了连接" : "发送 FIN 关闭了自己的方向");
-    } else {
-      o += fmt::format("Ending: the {} {} first at {}", who(by, lang),
-                       r.closed_with_rst ? "aborted with a RST" : "closed its side with a FIN",
-                       time_of_day(at));
-    }
+    o += say(lang, Msg::ending_first, who(by, lang), time_of_day(at),
+             say(lang, r.closed_with_rst ? Msg::ending_how_rst : Msg::ending_how_fin));
     if (!r.closed_with_rst) {
       std::uint32_t fin_seq = static_cast<std::uint32_t>(f.bytes + 1);
-      o += zh ? fmt::format("（FIN 的序号 {}，紧接在它的 {} 字节数据之后）", fin_seq, f.bytes)
-              : fmt::format(" (FIN at seq {}, right after its {} bytes of data)", fin_seq, f.bytes);
+      o += f.bytes ? say_n(lang, Msg::ending_fin_seq, f.bytes, fin_seq, f.bytes)
+                   : say(lang, Msg::ending_fin_seq_no_data, fin_seq);
     }
-    o += zh ? "。" : ". ";
+    o += say(lang, Msg::ending_sentence_end);
   }
   const bool idle_released = r.released_idle_ns && (r.state == ConnectionState::open ||
                                                     r.state == ConnectionState::half_closed ||
@@ -539,155 +344,81 @@ void ending(std::string& o, const ConnectionRecord& r, Language lang) {
   if (idle_released) {
     // Not "at the end of the capture": the capture went on, this connection went quiet.
     const std::string idle = seconds3(static_cast<double>(*r.released_idle_ns - r.end_ns) / 1e9);
-    o += zh ? fmt::format(
-                  "它的最后一帧在 {}，之后 {} 秒没有任何帧：连接在空闲超时时被报告，"
-                  "状态随之释放（之后它的帧不在这个故事里）。",
-                  time_of_day(r.end_ns), idle)
-            : fmt::format(
-                  "Its last frame came at {}, then nothing for {} s: the connection was reported "
-                  "at the idle timeout and its state released (frames of it after that are not "
-                  "in this story).",
-                  time_of_day(r.end_ns), idle);
+    o += say(lang, Msg::ending_idle_released, time_of_day(r.end_ns), idle);
   }
   if (!idle_released) {
     switch (r.state) {
       case ConnectionState::closed:
-        o += zh ? "双方都发送了 FIN，连接正常关闭。"
-                : "Both sides sent FIN: the connection closed normally.";
+        o += say(lang, Msg::ending_closed);
         break;
       case ConnectionState::half_closed:
-        o += zh ? fmt::format("{}始终没有发送 FIN：抓包结束时连接处于半关闭状态。",
-                              who(other(r.closed_by.value_or(Side::client)), lang))
-                : fmt::format(
-                      "The {} never sent a FIN: the connection is half-closed at the end of "
-                      "the capture.",
-                      who(other(r.closed_by.value_or(Side::client)), lang));
+        o += say(lang, Msg::ending_half_closed,
+                 who(other(r.closed_by.value_or(Side::client)), lang));
         break;
       case ConnectionState::reset:
         // A RST sent instead of a FIN after data: the application closed with unread data, set
         // SO_LINGER to 0, or the peer sent to a socket already closed.
-        o += zh ? "连接被 RST 终止（通常是应用在还有未读数据时关闭了套接字、设置了 SO_LINGER 为零，"
-                  "或者对方向已关闭的套接字继续发送）。"
-                : "A RST ended the connection (typically an application closing its socket with "
-                  "data still unread, or with SO_LINGER set to zero, or data sent to a socket "
-                  "already closed).";
+        o += say(lang, Msg::ending_reset);
         break;
       case ConnectionState::open:
-        o += zh ? "抓包结束时连接仍然打开。"
-                : "The connection was still open when the capture ended.";
+        o += say(lang, Msg::ending_open);
         break;
       default:
         break;
     }
   }
   std::uint64_t bytes_after = r.bytes_after_first_fin();
-  if (bytes_after) {
-    o += zh ? fmt::format("第一个 FIN 之后对方又发送了 {} 字节。", bytes_after)
-            : fmt::format(" The other side sent {} more bytes after the first FIN.", bytes_after);
-  }
+  if (bytes_after) o += say_n(lang, Msg::bytes_after_fin, bytes_after, bytes_after);
   std::uint64_t c_un = c.bytes - std::min(c.bytes, c.acked_bytes);
   std::uint64_t s_un = s.bytes - std::min(s.bytes, s.acked_bytes);
   const SideFacts* unseen = s.frames == 0 ? &s : c.frames == 0 ? &c : nullptr;
   if (unseen != nullptr && (c_un || s_un)) {
     const Side quiet = unseen == &s ? Side::server : Side::client;
-    o += zh ? fmt::format("抓包里没有{}的报文，所以看不到对{}字节的确认。", who(quiet, lang),
-                          c_un + s_un)
-            : fmt::format(
-                  " No ACK of the {} bytes sent is in the capture: none of the {}'s "
-                  "frames was captured.",
-                  c_un + s_un, who(quiet, lang));
+    o += say_n(lang, Msg::unacked_side_unseen, c_un + s_un, c_un + s_un, who(quiet, lang));
   } else if (c_un || s_un) {
     // Only the sides that left something unacknowledged.
     std::string parts;
     for (const auto& [un, f, name] :
          {std::tuple{c_un, &c, Side::client}, {s_un, &s, Side::server}}) {
       if (un == 0) continue;
-      if (!parts.empty()) parts += zh ? "，" : " and ";
-      parts += zh ? fmt::format("{} {} 字节（共 {}，已确认 {}）", who(name, lang), un, f->bytes,
-                                f->acked_bytes)
-                  : fmt::format("{} of the {}'s {} bytes ({} acknowledged)", un, who(name, lang),
-                                f->bytes, f->acked_bytes);
+      if (!parts.empty()) parts += say(lang, Msg::unacked_part_separator);
+      parts +=
+          say_n(lang, Msg::unacked_part, f->bytes, un, who(name, lang), f->bytes, f->acked_bytes);
     }
-    o += zh ? fmt::format("未被确认的数据：{}。", parts)
-            : fmt::format(" Unacknowledged at the end: {}.", parts);
+    o += say(lang, Msg::unacked_line, parts);
+  } else if (c.bytes && s.bytes) {
+    o += say(lang, Msg::all_acked, c.bytes, s.bytes);
   } else if (c.bytes || s.bytes) {
-    o +=
-        zh ? fmt::format("全部数据都已被确认（客户端 {} 字节，服务端 {} 字节）。", c.bytes, s.bytes)
-           : fmt::format(
-                 " All data was acknowledged ({} bytes from the client, {} from the server).",
-                 c.bytes, s.bytes);
+    // One side only: no "0 from the server".
+    const std::uint64_t n = c.bytes + s.bytes;
+    o += say_n(lang, Msg::all_acked_one_side, n, n,
+               who(c.bytes ? Side::client : Side::server, lang));
   }
   o += "\n";
 }
 
-std::string verdict_text(DiagnosisVerdict v, Language lang) {
-  if (lang == Language::en) return std::string(to_string(v));
-  switch (v) {
-    case DiagnosisVerdict::healthy:
-      return "健康";
-    case DiagnosisVerdict::refused:
-      return "被拒绝";
-    case DiagnosisVerdict::unanswered:
-      return "无应答";
-    case DiagnosisVerdict::peer_unreachable:
-      return "对端不可达";
-    case DiagnosisVerdict::loss_limited:
-      return "受丢包限制";
-    case DiagnosisVerdict::receive_window_limited:
-      return "受接收窗口限制";
-    case DiagnosisVerdict::zero_window_stalled:
-      return "因零窗口停滞";
-    case DiagnosisVerdict::application_limited:
-      return "受应用限制";
-    case DiagnosisVerdict::sender_limited:
-      return "受发送方自身限制";
-    case DiagnosisVerdict::ecn_limited:
-      return "受 ECN 拥塞标记限制";
-  }
-  return "";
-}
-
-std::string_view stall_text(StallCause c, Language lang) {
-  if (lang == Language::en) {
-    switch (c) {
-      case StallCause::tail_loss_probe:
-        return "waited for a tail-loss probe";
-      case StallCause::retransmission_timeout:
-        return "waited for a retransmission timeout";
-      case StallCause::zero_window:
-        return "was held by a zero window";
-      case StallCause::receive_window:
-        return "was held by a full receive window";
-      case StallCause::peer_silent:
-        return "waited for a silent peer";
-      case StallCause::application:
-        return "waited for its application to answer";
-      case StallCause::handshake:
-        return "waited to resend its SYN or SYN/ACK";
-    }
-  }
+Msg stall_text(StallCause c) {
   switch (c) {
     case StallCause::tail_loss_probe:
-      return "等待尾部丢包探测";
+      return Msg::stall_tail_loss_probe;
     case StallCause::retransmission_timeout:
-      return "等待重传超时";
+      return Msg::stall_retransmission_timeout;
     case StallCause::zero_window:
-      return "被零窗口阻塞";
+      return Msg::stall_zero_window;
     case StallCause::receive_window:
-      return "被占满的接收窗口阻塞";
+      return Msg::stall_receive_window;
     case StallCause::peer_silent:
-      return "等待沉默的对端";
+      return Msg::stall_peer_silent;
     case StallCause::application:
-      return "等待应用作答";
+      return Msg::stall_application;
     case StallCause::handshake:
-      return "重发 SYN";
+      return Msg::stall_handshake;
   }
-  return "";
+  return Msg::stall_peer_silent;
 }
 
 // The longest stalls (at most five, in time order) and how the connection ended.
 void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   const Diagnosis& d = r.diagnosis;
   std::vector<const Stall*> top;
   for (const Stall& s : d.stalls) top.push_back(&s);
@@ -698,51 +429,32 @@ void long_stalls(std::string& o, const ConnectionRecord& r, Language lang) {
                    [](const Stall* a, const Stall* b) { return a->start_ns < b->start_ns; });
   if (!top.empty()) {
     const bool all = top.size() == d.stalls_total;
-    if (zh) {
-      o += all ? fmt::format("停顿 {} 次（按时间顺序：", d.stalls_total)
-               : fmt::format("停顿 {} 次（最长的 {} 次，按时间顺序：", d.stalls_total, top.size());
-    } else {
-      o += all ? fmt::format(" {} {} (in time order:", d.stalls_total,
-                             plural(lang, d.stalls_total, "stall", "stalls"))
-               : fmt::format(" {} stalls (the {} longest, in time order:", d.stalls_total,
-                             top.size());
-    }
+    o += all ? say_n(lang, Msg::stalls_all, d.stalls_total, d.stalls_total)
+             : say(lang, Msg::stalls_longest, d.stalls_total, top.size());
     for (std::size_t i = 0; i < top.size(); ++i) {
       const Stall& s = *top[i];
       Side from = s.from == 0 ? Side::client : Side::server;
-      o += zh ? fmt::format(
-                    "{}{} 秒起{}{} {:.3f} 秒", i ? "；" : "",
-                    fmt::format("{:.3f}", static_cast<double>(s.start_ns - r.start_ns) / 1e9),
-                    who(from, lang), stall_text(s.cause, lang),
-                    static_cast<double>(s.duration_ns) / 1e9)
-              : fmt::format("{} at {:.3f} s the {} {} for {:.3f} s", i ? ";" : "",
-                            static_cast<double>(s.start_ns - r.start_ns) / 1e9, who(from, lang),
-                            stall_text(s.cause, lang), static_cast<double>(s.duration_ns) / 1e9);
+      if (i) o += say(lang, Msg::stall_separator);
+      o += say(lang, Msg::stall_item, seconds3(static_cast<double>(s.start_ns - r.start_ns) / 1e9),
+               who(from, lang), say(lang, stall_text(s.cause)),
+               seconds3(static_cast<double>(s.duration_ns) / 1e9));
     }
-    o += zh ? "）。" : ").";
+    o += say(lang, Msg::stalls_end);
   }
   if (r.state == ConnectionState::refused || r.state == ConnectionState::unanswered) return;
   std::uint64_t unacked = 0;
   for (const auto& side : r.side) unacked += side.bytes - std::min(side.bytes, side.acked_bytes);
   if (d.ending == Ending::rst_after_fin) {
-    o += zh ? "连接在 FIN 之后以 RST 结束：这是常见的收尾方式（如 TLS 的 close_notify、FIN、"
-              "RST），不是故障。"
-            : " It ended with a RST after a FIN, a usual teardown (TLS close_notify, FIN, RST is "
-              "one), not a failure.";
+    o += say(lang, Msg::ended_rst_after_fin);
   } else if (d.ending == Ending::rst) {
-    o += zh ? fmt::format("连接被 RST 中止，之前没有 FIN；未确认的数据 {} 字节。", unacked)
-            : fmt::format(
-                  " It was aborted by a RST with no FIN before it; {} bytes were left "
-                  "unacknowledged.",
-                  unacked);
+    o += unacked ? say_n(lang, Msg::ended_rst, unacked, unacked)
+                 : say(lang, Msg::ended_rst_all_acked);
   }
 }
 
 void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
-  const bool zh = lang == Language::zh;
   const Diagnosis& d = r.diagnosis;
-  o += zh ? fmt::format("诊断：{}。", verdict_text(d.verdict, lang))
-          : fmt::format("Diagnosis: {}.", verdict_text(d.verdict, lang));
+  o += say(lang, Msg::diagnosis_verdict, verdict_text(d.verdict, lang));
   for (int i = 0; i < 2; ++i) {
     const DirectionDiagnosis& x = d.dir[i];
     if (!x.carried_data) continue;
@@ -750,73 +462,96 @@ void diagnosis(std::string& o, const ConnectionRecord& r, Language lang) {
     auto sec = [](std::int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e9); };
     Side from = i == 0 ? Side::client : Side::server;
     // Only the parts that took time; a side that only idled is not told.
-    const std::pair<std::int64_t, const char*> parts[] = {
-        {t.sending, zh ? "发送中 {} 秒" : "{} s sending"},
-        {t.receive_window_limited,
-         zh ? "受接收窗口限制 {} 秒" : "{} s limited by the receive window"},
-        {t.zero_window, zh ? "零窗口 {} 秒" : "{} s zero window"},
-        {t.loss_recovery, zh ? "丢包恢复 {} 秒" : "{} s recovering from loss"},
-        {t.retransmission_timer,
-         zh ? "等待重传定时器 {} 秒" : "{} s waiting for a retransmission timer"},
-        {t.waiting_for_peer, zh ? "等待对方 {} 秒" : "{} s waiting for the peer"},
-        {t.idle, zh ? "空闲 {} 秒" : "{} s idle"},
+    const std::pair<std::int64_t, Msg> parts[] = {
+        {t.sending, Msg::time_sending},
+        {t.receive_window_limited, Msg::time_receive_window},
+        {t.zero_window, Msg::time_zero_window},
+        {t.loss_recovery, Msg::time_loss_recovery},
+        {t.retransmission_timer, Msg::time_retransmission_timer},
+        {t.waiting_for_peer, Msg::time_waiting_for_peer},
+        {t.idle, Msg::time_idle},
     };
     std::string told;
     bool busy = false;
     for (std::size_t k = 0; k < std::size(parts); ++k) {
       if (sec(parts[k].first) == "0.000") continue;
       busy = busy || &parts[k].first != &parts[std::size(parts) - 1].first;
-      if (!told.empty()) told += zh ? "，" : ", ";
-      told += fmt::format(fmt::runtime(parts[k].second), sec(parts[k].first));
+      if (!told.empty()) told += say(lang, Msg::time_separator);
+      told += say(lang, parts[k].second, sec(parts[k].first));
     }
     if (!busy) continue;
-    o += zh ? fmt::format("{}发送数据的 {} 秒里：{}；在途数据最多 {} 字节。", who(from, lang),
-                          sec(t.total()), told, x.max_in_flight)
-            : fmt::format(" Of the {}'s {} s sending: {}; at most {} bytes in flight.",
-                          who(from, lang), sec(t.total()), told, x.max_in_flight);
+    o += say_n(lang, Msg::time_breakdown, x.max_in_flight, who(from, lang), sec(t.total()), told,
+               x.max_in_flight);
     if (x.sack_blocks) {
-      o += zh ? fmt::format("对方发送了 {} 个 SACK 块", x.sack_blocks)
-              : fmt::format(" The peer sent {} SACK {}", x.sack_blocks,
-                            plural(lang, x.sack_blocks, "block", "blocks"));
+      o += say_n(lang, Msg::sack_blocks, x.sack_blocks, x.sack_blocks);
       if (x.holes) {
-        o += zh ? fmt::format("，揭示了 {} 个空洞", x.holes)
-                : fmt::format(" revealing {} {}", x.holes, plural(lang, x.holes, "hole", "holes"));
-        if (x.hole_fills)
-          o += zh ? fmt::format("，重传填补了 {} 个", x.hole_fills)
-                  : fmt::format(", {} filled by retransmissions", x.hole_fills);
+        o += say_n(lang, Msg::sack_holes, x.holes, x.holes);
+        if (x.hole_fills) o += say(lang, Msg::sack_hole_fills, x.hole_fills);
       }
-      o += zh ? "。" : ".";
+      o += say(lang, Msg::sentence_end);
     }
     if (x.dsack_blocks) {
-      o += zh ? fmt::format("D-SACK 块 {} 个，证明 {} 次重传是多余的。", x.dsack_blocks,
-                            x.spurious_proven)
-              : fmt::format(" {} D-SACK {} proved {} {} unnecessary.", x.dsack_blocks,
-                            plural(lang, x.dsack_blocks, "block", "blocks"), x.spurious_proven,
-                            plural(lang, x.spurious_proven, "retransmission", "retransmissions"));
+      o += say(lang, Msg::dsack_line,
+               say_n(lang, Msg::count_dsack_blocks, x.dsack_blocks, x.dsack_blocks),
+               say_n(lang, Msg::count_retransmissions, x.spurious_proven, x.spurious_proven));
     }
   }
   long_stalls(o, r, lang);
-  if (d.above_offload) {
-    o += zh ? fmt::format(
-                  "最大的报文段有 {} 字节，超过协商的 "
-                  "MSS：抓包点在分段卸载（TSO/GSO/GRO）之上，这不是异常。",
-                  d.largest_segment)
-            : fmt::format(
-                  " The largest segment carried {} bytes, more than the negotiated MSS: the "
-                  "capture was taken above segmentation offload (TSO/GSO/GRO), which is "
-                  "not an anomaly.",
-                  d.largest_segment);
-  }
+  if (d.above_offload) o += say(lang, Msg::above_offload, d.largest_segment);
   if (d.vantage) {
     Side near = *d.vantage == 0 ? Side::client : Side::server;
-    o += zh ? fmt::format("从确认的时延看，抓包点靠近{}。", who(near, lang))
-            : fmt::format(" The ACK timing shows the capture was taken next to the {}.",
-                          who(near, lang));
+    o += say(lang, Msg::vantage, who(near, lang));
   }
   o += "\n";
 }
 
 }  // namespace
+
+std::string state_text(ConnectionState s, Language lang) {
+  switch (s) {
+    case ConnectionState::refused:
+      return say(lang, Msg::state_refused);
+    case ConnectionState::unanswered:
+      return say(lang, Msg::state_unanswered);
+    case ConnectionState::open:
+      return say(lang, Msg::state_open);
+    case ConnectionState::half_closed:
+      return say(lang, Msg::state_half_closed);
+    case ConnectionState::closed:
+      return say(lang, Msg::state_closed);
+    case ConnectionState::reset:
+      return say(lang, Msg::state_reset);
+    case ConnectionState::midstream:
+      return say(lang, Msg::state_midstream);
+  }
+  return "";
+}
+
+std::string verdict_text(DiagnosisVerdict v, Language lang) {
+  switch (v) {
+    case DiagnosisVerdict::healthy:
+      return say(lang, Msg::verdict_healthy);
+    case DiagnosisVerdict::refused:
+      return say(lang, Msg::verdict_refused);
+    case DiagnosisVerdict::unanswered:
+      return say(lang, Msg::verdict_unanswered);
+    case DiagnosisVerdict::peer_unreachable:
+      return say(lang, Msg::verdict_peer_unreachable);
+    case DiagnosisVerdict::loss_limited:
+      return say(lang, Msg::verdict_loss_limited);
+    case DiagnosisVerdict::receive_window_limited:
+      return say(lang, Msg::verdict_receive_window_limited);
+    case DiagnosisVerdict::zero_window_stalled:
+      return say(lang, Msg::verdict_zero_window_stalled);
+    case DiagnosisVerdict::application_limited:
+      return say(lang, Msg::verdict_application_limited);
+    case DiagnosisVerdict::sender_limited:
+      return say(lang, Msg::verdict_sender_limited);
+    case DiagnosisVerdict::ecn_limited:
+      return say(lang, Msg::verdict_ecn_limited);
+  }
+  return "";
+}
 
 double linux_give_up_seconds(int retries2) {
   // tcp_model_timeout(): doubling from TCP_RTO_MIN up to TCP_RTO_MAX, then linear.
@@ -829,28 +564,12 @@ double linux_give_up_seconds(int retries2) {
 
 std::string explain(const std::vector<ConnectionRecord>& records, std::size_t i, Language lang) {
   const ConnectionRecord& r = records[i];
-  const bool zh = lang == Language::zh;
   std::string o;
   std::uint64_t frames = r.client().frames + r.server().frames;
-  if (zh) {
-    o += fmt::format("连接 {}：客户端 {} → 服务端 {}，{} 个报文，从 {} 起持续 {}，状态：{}。\n",
-                     r.stream, endpoint_text(r.client().endpoint),
-                     endpoint_text(r.server().endpoint), frames, time_of_day(r.start_ns),
-                     duration(r.end_ns - r.start_ns, lang), state_text(r.state, lang));
-  } else {
-    o += fmt::format(
-        "Connection {}: client {} → server {}, {} frames over {} from {}; state: {}.\n", r.stream,
-        endpoint_text(r.client().endpoint), endpoint_text(r.server().endpoint), frames,
-        duration(r.end_ns - r.start_ns, lang), time_of_day(r.start_ns), to_string(r.state));
-  }
-  if (r.roles_inferred) {
-    o += zh ? fmt::format("（没有看到 SYN，角色是按端口猜的：端口 {} 一侧是服务端。）\n",
-                          r.server().endpoint.port)
-            : fmt::format(
-                  "(Roles guessed from the ports, no SYN seen: the server is the side on "
-                  "port {}.)\n",
-                  r.server().endpoint.port);
-  }
+  o += say_n(lang, Msg::connection_header, frames, r.stream, endpoint_text(r.client().endpoint),
+             endpoint_text(r.server().endpoint), frames, duration(r.end_ns - r.start_ns, lang),
+             time_of_day(r.start_ns), state_text(r.state, lang));
+  if (r.roles_inferred) o += say(lang, Msg::roles_guessed, r.server().endpoint.port);
   if (r.state != ConnectionState::refused) refused_before(o, records, i, lang);
   handshake(o, r, lang);
   if (r.state != ConnectionState::refused) {

@@ -7,8 +7,8 @@
 #include <regex>
 
 #include "analysis/tcp_analyzer.hpp"
-#include "engine/pipeline.hpp"
 #include "decode/decode.hpp"
+#include "engine/pipeline.hpp"
 #include "story/records_of.hpp"
 #include "story/story_builder.hpp"
 
@@ -47,6 +47,11 @@ TEST(Narrative, SeedStoryInEnglish) {
   EXPECT_TRUE(has(en, "window scale 7 (×128)")) << en;
   // The refused attempt before it.
   EXPECT_TRUE(has(en, "refused (stream 0)")) << en;
+  // The exchanges counted as a person would: 1000 bytes answered by 5, three times, then a
+  // request never answered.
+  EXPECT_TRUE(
+      has(en, "Data: 3 request/response exchanges, then an unanswered request (7 turns):\n"))
+      << en;
   // Rounds, and the misreading corrected: the client's ACK acknowledges the 5 data bytes.
   EXPECT_TRUE(has(en, "ACK 1001 (= 1 + 1000)")) << en;
   EXPECT_TRUE(has(en, "ACK 6 (= 1 + 5)")) << en;
@@ -72,6 +77,7 @@ TEST(Narrative, SeedStoryInChineseHasTheSameNumbers) {
   }
   std::string zh = explain(recs, 1, Language::zh);
   EXPECT_TRUE(has(zh, "三次握手")) << zh;
+  EXPECT_TRUE(has(zh, "数据交换：3 次请求/响应，最后有一个请求没有得到响应（共 7 轮）：\n")) << zh;
   EXPECT_TRUE(has(zh, "确认的是服务端的 5 字节数据")) << zh;
   EXPECT_TRUE(has(zh, "尾部丢失探测")) << zh;
 }
