@@ -92,8 +92,9 @@ def check_bytes_told(block, r, lang, where="explain"):
             if lang == "en":
                 n = re.search(rf"(\d+) (?:bytes? )?from the {k}|{k}'?s? (\d+) bytes?", all_acked.group(0))
             else:
-                n = re.search(rf"{names[k]}\s*(\d+)\s*字节", all_acked.group(0))
-            got = int(next(g for g in n.groups() if g)) if n else None
+                n = re.search(rf"{names[k]}的?\s*(\d+)\s*字节", all_acked.group(0))
+            # A side the sentence does not name sent no data (no zero-value clauses).
+            got = int(next(g for g in n.groups() if g)) if n else 0
             check(got == sent[k], f"{lang} {where} stream {s}: all acknowledged, {k} {got} bytes, json {sent[k]}")
     if un:
         told = True
