@@ -142,6 +142,8 @@ struct SideFacts {
   bool sack_permitted = false;
   bool timestamps = false;
   std::uint16_t syn_window = 0;  // raw window of its SYN or SYN/ACK
+  std::uint32_t syn_data = 0;    // payload bytes its SYN carried (TCP Fast Open), relative 1…N
+  std::uint32_t synack_ack = 0;  // raw ACK number of its SYN/ACK
   std::uint64_t keepalives = 0;
   std::uint64_t keepalive_acks = 0;  // answers this side sent to the peer's keep-alives
   bool acked_peer = false;    // sent an ACK: proof the peer sent something (its SYN/ACK at least)

@@ -69,6 +69,7 @@ enum class Msg : std::uint16_t {
   handshake_only_client_frames,
   handshake_midstream,
   handshake_done,
+  handshake_done_syn_data,
   handshake_rtt,
   handshake_done_end,
   option_mss,
@@ -107,6 +108,7 @@ enum class Msg : std::uint16_t {
   turn_acked,
   ack_carried_by_data,
   ack_bare,
+  ack_in_synack,
   note_ack_of_data,
   turns_more,
   // Retransmissions.

@@ -75,6 +75,11 @@ constexpr Catalogue kEnglish = make_catalogue(
          "{1} and acknowledged {2} = {0} + 1 (a SYN counts as one sequence number); the client's "
          "ACK {3} = {1} + 1 completed it"},
         {Msg::handshake_rtt, ", {0} after the SYN"},
+        // As handshake_done, the SYN carrying {4} bytes of data (TCP Fast Open).
+        {Msg::handshake_done_syn_data,
+         "Handshake: the client's SYN carried ISN {0} and {4} bytes of data (TCP Fast Open); "
+         "the server's SYN/ACK carried its own ISN {1} and acknowledged {2} = {0} + 1 + {4} (the "
+         "SYN's one sequence number and its data); the client's ACK {3} = {1} + 1 completed it"},
         {Msg::handshake_done_end,
          ". From here on both sides' relative sequence numbers start at 1.\n"},
         {Msg::option_mss, "MSS {0} (client) and {1} (server)"},
@@ -129,6 +134,7 @@ constexpr Catalogue kEnglish = make_catalogue(
          "{5}{6}.\n"},
         {Msg::ack_carried_by_data, "carried by its own data"},
         {Msg::ack_bare, "in a bare ACK"},
+        {Msg::ack_in_synack, "in its SYN/ACK"},
         // {0} ACK, {1} sender, {2} bytes, {3} first seq.
         {Msg::note_ack_of_data,
          "    Note: this ACK {0} acknowledges the {1}'s {2} data bytes ({3} + {2}); it is not an "

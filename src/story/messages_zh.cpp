@@ -61,6 +61,10 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::handshake_done,
          "三次握手：客户端的 SYN 带初始序号 ISN {0}；服务端的 SYN/ACK 带自己的 ISN {1}，确认号 "
          "{2} = {0} + 1（SYN 占一个序号）；客户端的 ACK {3} = {1} + 1 完成握手"},
+        {Msg::handshake_done_syn_data,
+         "三次握手：客户端的 SYN 带初始序号 ISN {0} 和 {4} 字节数据（TCP Fast Open）；服务端的 "
+         "SYN/ACK 带自己的 ISN {1}，确认号 {2} = {0} + 1 + {4}（SYN 占一个序号，再加上它的数据）；"
+         "客户端的 ACK {3} = {1} + 1 完成握手"},
         {Msg::handshake_rtt, "，距 SYN {0}"},
         {Msg::handshake_done_end, "。之后双方的相对序号都从 1 开始。\n"},
         {Msg::option_mss, "MSS 客户端 {0}、服务端 {1}"},
@@ -100,6 +104,7 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::turn_acked, "；{0}在 {1}后用 ACK {2}{3}确认，{4}，通告窗口 {5}{6}。\n"},
         {Msg::ack_carried_by_data, "这个确认搭载在它自己的数据上"},
         {Msg::ack_bare, "是一个单独的 ACK"},
+        {Msg::ack_in_synack, "确认在它的 SYN/ACK 里"},
         {Msg::note_ack_of_data,
          "    注意：这个 ACK {0} 确认的是{1}的 {2} 字节数据（{3} + {2}），而不是“确认对方的 "
          "ACK”——TCP 从不确认纯 ACK，纯 ACK 不占序号。\n"},

@@ -85,9 +85,14 @@ void handshake(std::string& o, const ConnectionRecord& r, Language lang) {
     }
     return;
   }
-  const std::uint32_t c1 = c.isn + 1;
+  // What the SYN/ACK acknowledged: the SYN, and its Fast Open data when the server took it.
+  const std::uint32_t c1 = c.isn + 1 + c.syn_data;
   const std::uint32_t s1 = s.isn + 1;
-  o += say(lang, Msg::handshake_done, c.isn, s.isn, c1, s1);
+  if (c.syn_data > 0 && s.synack_ack == c1) {
+    o += say(lang, Msg::handshake_done_syn_data, c.isn, s.isn, c1, s1, c.syn_data);
+  } else {
+    o += say(lang, Msg::handshake_done, c.isn, s.isn, static_cast<std::uint32_t>(c.isn + 1), s1);
+  }
   if (r.handshake_rtt_ns) o += say(lang, Msg::handshake_rtt, duration(*r.handshake_rtt_ns, lang));
   o += say(lang, Msg::handshake_done_end);
   // Options negotiated.
@@ -186,8 +191,11 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
       sum = say(lang, Msg::ack_sum_with_fin, t.first_seq, n);
     }
     o += say(lang, Msg::turn_acked, who(peer, lang), duration(t.acked_ns - t.end_ns, lang), t.ack,
-             sum, say(lang, t.ack_with_data ? Msg::ack_carried_by_data : Msg::ack_bare), win,
-             change);
+             sum,
+             say(lang, t.ack_in_syn      ? Msg::ack_in_synack
+                       : t.ack_with_data ? Msg::ack_carried_by_data
+                                         : Msg::ack_bare),
+             win, change);
     // The seed's misreading (tcpdump-retransmission-notes.md): the sender of this turn had
     // just acknowledged the peer's previous turn with a bare ACK, then sent this data, and the
     // peer acknowledged it with a bare ACK too. Skimming past the small data in between, a

@@ -165,10 +165,12 @@ void StoryBuilder::add(const Segment& s, const Verdict& v, std::int64_t ts) {
       if (t.client_direction < 0) t.client_direction = d;
     } else {
       me.sent_synack = true;
+      me.synack_ack = s.ack;
       if (t.client_direction < 0) t.client_direction = p;
     }
     me.isn = s.seq;
     me.syn_window = s.window;
+    me.syn_data = s.payload_len;
     me.mss = s.options.mss;
     me.window_scale = s.options.window_scale;
     me.sack_permitted = s.options.sack_permitted;

@@ -125,6 +125,17 @@ def main(argv):
     streams = [int(x[0]) if x[0].strip() else None for x in per_frame]
     times = [float(x[1]) for x in per_frame]
     tshark_frames = Counter(s for s in streams if s is not None)
+    # Per stream, the last SYN's raw sequence and the SYN/ACK's raw ACK that follows it.
+    synacks, last_syn = {}, {}
+    for x in run("tshark", "-r", capture, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e",
+                 "tcp.stream", "-e", "tcp.flags.ack", "-e", "tcp.seq_raw", "-e",
+                 "tcp.ack_raw").split("\n")[:-1]:
+        st, is_ack, seq, ack = x.split("\t")
+        if is_ack in ("1", "True"):
+            if int(st) in last_syn:
+                synacks.setdefault(int(st), (last_syn[int(st)], int(ack)))
+        else:
+            last_syn[int(st)] = int(seq)
 
     # The records on stdout, the account on stderr (--account json).
     done = subprocess.run([tcplens, "summary", "--json", "--account", "json", *options, capture],
@@ -219,6 +230,16 @@ def main(argv):
         got = (int(n.group(1)), int(n.group(2))) if n else (0, 0)
         want = (r["retransmissions"], r["retransmitted_segments"])
         check(got == want, f"explain stream {m.group(1)}: retransmissions {got}, json {want}")
+        # The handshake's numbers are the packets': the SYN/ACK's ACK and what it covers.
+        h = re.search(r"the client's SYN carried ISN (\d+)(?: and (\d+) bytes of data)?.*?SYN/ACK "
+                      r"carried its own ISN (\d+) and acknowledged (\d+) = (\d+) \+ 1(?: \+ (\d+))?", b)
+        if h:
+            isn, data, ack, base, plus = (int(h.group(k) or 0) for k in (1, 2, 4, 5, 6))
+            want = synacks.get(int(m.group(1)))
+            check(want is not None and (isn, ack) == want and base == isn and plus == data and
+                  ack == (isn + 1 + data) % 2**32,
+                  f"explain stream {m.group(1)}: handshake ISN {isn} + 1 + {data} = ACK {ack}, "
+                  f"packets (SYN ISN, SYN/ACK ACK) {want}")
     check(told == len(records), f"explain told {told} of {len(records)} connections")
 
     # explain's byte statements, English and Chinese, against bytes and acked_bytes.
