@@ -67,8 +67,10 @@ constexpr Catalogue kEnglish = make_catalogue(
          "SYN (ISN {0}).\n"},
         {Msg::handshake_midstream,
          "The capture starts mid-connection: no handshake was seen, so relative sequence numbers "
-         "and byte counts start at the first data byte captured, and the window scale is unknown "
-         "(it is agreed in the SYNs).\n"},
+         "start where the capture first saw each direction (as tshark numbers them, a side's "
+         "first ACK can set the other side's 1), byte counts run from the lowest data byte "
+         "captured to the highest, and the window scale is unknown (it is agreed in the "
+         "SYNs).\n"},
         // {0} client ISN, {1} server ISN, {2} client ISN + 1, {3} server ISN + 1.
         {Msg::handshake_done,
          "Handshake: the client's SYN carried ISN {0}; the server's SYN/ACK carried its own ISN "

@@ -56,8 +56,9 @@ constexpr Catalogue kChinese = make_catalogue(
         {Msg::handshake_only_client_frames,
          "抓包里只有客户端的报文，但它发出的 ACK 证明服务端回应了它的 SYN（ISN {0}）。\n"},
         {Msg::handshake_midstream,
-         "抓包开始时连接已经建立，没有看到握手：相对序号和字节数从抓到的第一个数据字节算起，"
-         "窗口扩大因子未知（它只在 SYN 里协商）。\n"},
+         "抓包开始时连接已经建立，没有看到握手：相对序号从抓包第一次看到每个方向的地方算起"
+         "（按 tshark 的编号规则，一方的第一个 ACK 可以定下对方的 1），字节数从抓到的最低数据字节"
+         "算到最高，窗口扩大因子未知（它只在 SYN 里协商）。\n"},
         {Msg::handshake_done,
          "三次握手：客户端的 SYN 带初始序号 ISN {0}；服务端的 SYN/ACK 带自己的 ISN {1}，确认号 "
          "{2} = {0} + 1（SYN 占一个序号）；客户端的 ACK {3} = {1} + 1 完成握手"},

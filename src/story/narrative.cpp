@@ -203,8 +203,8 @@ void rounds(std::string& o, const ConnectionRecord& r, Language lang) {
     // first. Told once, at the first turn where that sequence is on the wire.
     const Turn* before = i > 0 ? &r.turns[i - 1] : nullptr;
     const bool ack_data_ack = before != nullptr && before->acked_ns >= 0 &&
-                              !before->ack_with_data && before->acked_ns <= t.start_ns &&
-                              !t.ack_with_data;
+                              !before->ack_with_data && !before->ack_in_syn &&
+                              before->acked_ns <= t.start_ns && !t.ack_with_data;
     if (!explained_ack_of_data && ack_data_ack) {
       explained_ack_of_data = true;
       o += say_n(lang, Msg::note_ack_of_data, n, t.ack, who(t.from, lang), n, t.first_seq);
