@@ -4,19 +4,14 @@
 option lists, urgent data, ECN flags, IPv4-mapped IPv6 addresses, a datagram longer than its
 frame, equal ports, and a SYN-ACK carrying SACK blocks: `tcplens print` must write what tcpdump
 writes for each (print_tcpdump_test.sh)."""
+import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from inet_checksum import csum  # noqa: E402
+
 frames = []
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def tcp(sport, dport, seq, ack, flags, opts=b"", payload=b"", win=1000, urg=0):

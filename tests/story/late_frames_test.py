@@ -22,18 +22,11 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records_check  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from inet_checksum import csum  # noqa: E402
 
 SYN, ACK, PSH, FIN, RST = 2, 16, 8, 1, 4
 A, B = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack(f"!{len(b) // 2}H", b))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def write_capture(path):
