@@ -31,7 +31,7 @@ RunResult stream_records(const InputOptions& input, const RunContext& ctx,
     return true;
   };
   RunResult result = run_pipeline(input, maker.analyzer, sink, ctx);
-  for (auto& r : maker.story.finish()) hand_on(std::move(r));
+  maker.story.finish_each(hand_on);
   result.account.frames_after_end = maker.story.frames_after_end();
   for (auto& [stream, r] : waiting) emit(std::move(r));  // streams never seen leave gaps
   return result;

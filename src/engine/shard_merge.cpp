@@ -86,7 +86,7 @@ void RecordShard::sweep(std::int64_t now_ns, std::int64_t idle_ns, ShardOut& out
 }
 
 void RecordShard::finish(ShardOut& out) {
-  for (ConnectionRecord& r : maker.story.finish()) out.add(render, r);
+  maker.story.finish_each([&](ConnectionRecord&& r) { out.add(render, r); });
 }
 
 namespace {

@@ -489,15 +489,8 @@ void StoryBuilder::settle(ConnectionRecord& r) {
 
 std::vector<ConnectionRecord> StoryBuilder::finish() {
   std::vector<ConnectionRecord> out;
-  out.reserve(trackers_.size());
-  for (auto& [stream, t] : trackers_) out.push_back(complete(t));
-  for (auto& [stream, c] : closed_) out.push_back(take_closed(c));
-  trackers_.clear();
-  closed_.clear();
-  stream_of_.clear();
-  for (auto& r : released_) out.push_back(std::move(r));
-  released_.clear();
-  sort_by_stream(out);
+  out.reserve(trackers_.size() + closed_.size() + released_.size());
+  finish_each([&](ConnectionRecord&& r) { out.push_back(std::move(r)); });
   return out;
 }
 

@@ -4,6 +4,7 @@
 // bounded RTT sample; per closed connection while it lingers: its finished record only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -31,6 +32,11 @@ class StoryBuilder {
   std::vector<ConnectionRecord> take_idle(std::int64_t now_ns, std::int64_t before_ns);
   // The records of the streams not yet taken, in stream order. The builder is empty afterwards.
   std::vector<ConnectionRecord> finish();
+  // The same records handed to `take` one at a time, each connection's state freed as its
+  // record goes: at the end of a big input (every closed connection still lingering) the
+  // records are never all held at once beside the state they are made from.
+  template <class Take>
+  void finish_each(Take&& take);
   // Frames of streams whose record was already taken (after the linger or the idle timeout).
   [[nodiscard]] std::uint64_t frames_after_end() const { return frames_after_end_; }
   [[nodiscard]] std::size_t lingering() const { return closed_.size(); }
@@ -122,5 +128,43 @@ class StoryBuilder {
   std::vector<ConnectionRecord> released_;  // for take_ended()
   std::uint64_t frames_after_end_ = 0;
 };
+
+template <class Take>
+void StoryBuilder::finish_each(Take&& take) {
+  enum class From : std::uint8_t { live, closed, released };
+  struct Left {
+    std::uint32_t stream;
+    From from;
+    std::size_t released;  // index into released_
+  };
+  std::vector<Left> left;
+  left.reserve(trackers_.size() + closed_.size() + released_.size());
+  for (const auto& [stream, t] : trackers_) left.push_back({stream, From::live, 0});
+  for (const auto& [stream, c] : closed_) left.push_back({stream, From::closed, 0});
+  for (std::size_t k = 0; k < released_.size(); ++k) {
+    left.push_back({released_[k].stream, From::released, k});
+  }
+  std::sort(left.begin(), left.end(),
+            [](const Left& a, const Left& b) { return a.stream < b.stream; });
+  stream_of_.clear();
+  for (const Left& l : left) {
+    if (l.from == From::live) {
+      auto it = trackers_.find(l.stream);
+      ConnectionRecord r = complete(it->second);
+      trackers_.erase(it);
+      take(std::move(r));
+    } else if (l.from == From::closed) {
+      auto it = closed_.find(l.stream);
+      ConnectionRecord r = take_closed(it->second);
+      closed_.erase(it);
+      take(std::move(r));
+    } else {
+      take(std::move(released_[l.released]));
+    }
+  }
+  trackers_.clear();
+  closed_.clear();
+  released_.clear();
+}
 
 }  // namespace tcplens

@@ -132,7 +132,7 @@ std::vector<std::string> report_words(const std::string& h) {
                                        : (*it)[7].str();
     if (!(*it)[2].matched && (*it)[5].matched && !(*it)[3].matched) {
       // A plain paragraph: the report's counts and the groups' introduction, not the stories'.
-      if (it->position() > h.find("<table")) continue;
+      if (static_cast<std::size_t>(it->position()) > h.find("<table")) continue;
     }
     out.push_back(std::regex_replace(t, tags, ""));
   }
