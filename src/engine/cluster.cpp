@@ -191,15 +191,13 @@ std::string merge_frames(const std::vector<std::string_view>& buckets) {
   return out;
 }
 
-WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets,
-                               std::vector<ShardOut>& parsed) {
-  parsed.assign(buckets.size(), ShardOut{});
-  std::vector<WholeRecordMerge::Shard> shards;
+WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets) {
+  std::vector<WholeRecordMerge::Shard> shards(buckets.size());
   for (std::size_t b = 0; b < buckets.size(); ++b) {
     Reader r(buckets[b]);
-    r.get_all(parsed[b].starts);
-    r.get_all(parsed[b].marks);
-    shards.push_back({&parsed[b].starts, &parsed[b].marks, r.rest()});
+    r.get_all(shards[b].starts);
+    r.get_all(shards[b].marks);
+    shards[b].text = r.rest();
   }
   return WholeRecordMerge(std::move(shards));
 }

@@ -93,9 +93,7 @@ std::string reduce_records(const std::vector<PieceBucket>& pieces, const std::ve
 
 // The buckets' outputs (in bucket order) merged: the text one machine writes (no header).
 std::string merge_frames(const std::vector<std::string_view>& buckets);
-// Records: the merge planned over the buckets' texts (which must outlive it); `parsed` holds
-// their marks.
-WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets,
-                               std::vector<ShardOut>& parsed);
+// Records: the merge planned over the buckets' texts (which must outlive it).
+WholeRecordMerge merge_records(const std::vector<std::string_view>& buckets);
 
 }  // namespace tcplens::cluster

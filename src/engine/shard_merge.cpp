@@ -103,18 +103,19 @@ std::string_view stream_digits(std::uint32_t stream, int width, char (&buffer)[2
 }
 
 // A record's text from its shard's `text` (it starts at `begin`) with the stream number
-// `stream` in place of the shard's own.
-void append_record(std::string& out, std::string_view text, std::size_t begin, const RecordMark& m,
-                   std::uint32_t stream) {
+// `stream` in place of the shard's own: its three parts handed to `put` in order.
+template <class Put>
+void record_parts(std::string_view text, std::size_t begin, const RecordMark& m,
+                  std::uint32_t stream, Put&& put) {
   char buffer[24];
-  out.append(text.substr(begin, m.field.begin - begin));
-  out.append(stream_digits(stream, m.field.width, buffer));
-  out.append(text.substr(m.field.end, m.end - m.field.end));
+  put(text.substr(begin, m.field.begin - begin));
+  put(stream_digits(stream, m.field.width, buffer));
+  put(text.substr(m.field.end, m.end - m.field.end));
 }
 
 }  // namespace
 
-void RecordMerger::number_streams(const std::vector<const std::vector<StreamStart>*>& starts) {
+void StreamNumbering::add(const std::vector<const std::vector<StreamStart>*>& starts) {
   const std::size_t n = starts.size();
   std::vector<std::size_t> at(n, 0);
   for (;;) {
@@ -125,22 +126,22 @@ void RecordMerger::number_streams(const std::vector<const std::vector<StreamStar
     const std::uint32_t local = (*starts[best])[at[best]++].second;
     std::vector<std::uint32_t>& global = global_[best];
     if (local >= global.size()) global.resize(local + 1, UINT32_MAX);
-    global[local] = next_stream_++;
+    global[local] = next_++;
   }
 }
 
 void RecordMerger::merge(const std::vector<ShardOut>& outs) {
   std::vector<const std::vector<StreamStart>*> starts;
   for (const ShardOut& out : outs) starts.push_back(&out.starts);
-  number_streams(starts);
+  numbers_.add(starts);
   for (std::size_t s = 0; s < outs.size(); ++s) {
     const ShardOut& out = outs[s];
     std::size_t at_text = 0;
     for (const RecordMark& m : out.marks) {
-      const std::uint32_t stream = global_[s][m.local_stream];
+      const std::uint32_t stream = numbers_.global(s, m.local_stream);
       std::string& text = stream == next_emit_ ? ready_ : waiting_[stream].first;
       text.clear();
-      append_record(text, out.text, at_text, m, stream);
+      record_parts(out.text, at_text, m, stream, [&](std::string_view part) { text += part; });
       at_text = m.end;
       if (stream != next_emit_) {
         waiting_[stream].second = m.flag;
@@ -157,41 +158,35 @@ void RecordMerger::merge(const std::vector<ShardOut>& outs) {
 }
 
 WholeRecordMerge::WholeRecordMerge(std::vector<Shard> shards) : shards_(std::move(shards)) {
-  const RenderedEmit ignore = [](std::string_view, bool) {};
-  RecordMerger numbers(static_cast<unsigned>(shards_.size()), ignore);
+  StreamNumbering numbers(static_cast<unsigned>(shards_.size()));
   std::vector<const std::vector<StreamStart>*> starts;
-  for (const Shard& s : shards_) starts.push_back(s.starts);
-  numbers.number_streams(starts);
-  char buffer[24];
+  for (const Shard& s : shards_) starts.push_back(&s.starts);
+  numbers.add(starts);
   for (std::size_t s = 0; s < shards_.size(); ++s) {
-    const std::vector<RecordMark>& marks = *shards_[s].marks;
-    std::size_t begin = 0;
-    for (std::size_t k = 0; k < marks.size(); ++k) {
-      const RecordMark& m = marks[k];
-      const std::uint32_t stream = numbers.global_[s][m.local_stream];
+    const Shard& shard = shards_[s];
+    for (std::size_t k = 0; k < shard.marks.size(); ++k) {
+      const std::uint32_t stream = numbers.global(s, shard.marks[k].local_stream);
       places_.push_back({stream, static_cast<std::uint32_t>(s), k});
-      size_ += (m.end - begin) - (m.field.end - m.field.begin) +
-               stream_digits(stream, m.field.width, buffer).size();
-      begin = m.end;
+      record_parts(shard.text, begin_of(shard, k), shard.marks[k], stream,
+                   [&](std::string_view part) { size_ += part.size(); });
     }
   }
   std::stable_sort(places_.begin(), places_.end(),
                    [](const Place& a, const Place& b) { return a.stream < b.stream; });
 }
 
+std::size_t WholeRecordMerge::begin_of(const Shard& shard, std::size_t mark) {
+  return mark == 0 ? 0 : shard.marks[mark - 1].end;
+}
+
 void WholeRecordMerge::write(char* out) const {
-  char buffer[24];
-  auto put = [&](std::string_view part) {
-    std::memcpy(out, part.data(), part.size());
-    out += part.size();
-  };
   for (const Place& p : places_) {
     const Shard& shard = shards_[p.shard];
-    const RecordMark& m = (*shard.marks)[p.mark];
-    const std::size_t begin = p.mark == 0 ? 0 : (*shard.marks)[p.mark - 1].end;
-    put(shard.text.substr(begin, m.field.begin - begin));
-    put(stream_digits(p.stream, m.field.width, buffer));
-    put(shard.text.substr(m.field.end, m.end - m.field.end));
+    record_parts(shard.text, begin_of(shard, p.mark), shard.marks[p.mark], p.stream,
+                 [&](std::string_view part) {
+                   std::memcpy(out, part.data(), part.size());
+                   out += part.size();
+                 });
   }
 }
 

@@ -65,11 +65,11 @@ struct RecordMark {
   bool flag;
 };
 
-// What one shard made of its frames: the streams it opened (its own numbers, in order, with
-// their first frames) and the rendered records of the connections that ended or went idle.
 // A stream a shard opened: its first frame's number and the shard's own number for it.
 using StreamStart = std::pair<std::uint64_t, std::uint32_t>;
 
+// What one shard made of its frames: the streams it opened (its own numbers, in order, with
+// their first frames) and the rendered records of the connections that ended or went idle.
 struct ShardOut {
   std::vector<StreamStart> starts;
   std::string text;
@@ -96,25 +96,37 @@ struct RecordShard {
   void finish(ShardOut& out);
 };
 
+// Global stream numbers for the streams the shards opened, in the order of their first frames,
+// across successive calls (batches).
+class StreamNumbering {
+ public:
+  explicit StreamNumbering(unsigned shards) : global_(shards) {}
+  // Numbers the streams in `starts` (one list per shard, each in its first frames' order).
+  void add(const std::vector<const std::vector<StreamStart>*>& starts);
+  [[nodiscard]] std::uint32_t global(std::size_t shard, std::uint32_t local) const {
+    return global_[shard][local];
+  }
+
+ private:
+  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
+  std::uint32_t next_ = 0;
+};
+
 // Puts shards' records in stream order, across successive calls (batches): the streams the
 // shards opened get global numbers in the order of their first frames, and records wait, as in
 // stream_records, only for the streams before them.
 class RecordMerger {
  public:
-  RecordMerger(unsigned shards, const RenderedEmit& emit) : global_(shards), emit_(emit) {}
+  RecordMerger(unsigned shards, const RenderedEmit& emit) : numbers_(shards), emit_(emit) {}
   void merge(const std::vector<ShardOut>& outs);
   // After the last merge: the records still waiting (for streams never seen: gaps).
   void finish();
 
  private:
-  friend class WholeRecordMerge;
-  // Global numbers for the streams the shards opened, in the order of their first frames.
-  void number_streams(const std::vector<const std::vector<StreamStart>*>& starts);
-  std::vector<std::vector<std::uint32_t>> global_;  // per shard: its stream -> global stream
+  StreamNumbering numbers_;
   std::map<std::uint32_t, std::pair<std::string, bool>> waiting_;  // text and flag, by stream
   std::string ready_;  // the text of the record that is next in stream order
   const RenderedEmit& emit_;
-  std::uint32_t next_stream_ = 0;
   std::uint32_t next_emit_ = 0;
 };
 
@@ -123,9 +135,10 @@ class RecordMerger {
 // the exact size (no record waits, no copy of a shard's text: outputs of gigabytes).
 class WholeRecordMerge {
  public:
+  // A shard's output with its text left where it is (which must outlive the merge).
   struct Shard {
-    const std::vector<StreamStart>* starts;
-    const std::vector<RecordMark>* marks;
+    std::vector<StreamStart> starts;
+    std::vector<RecordMark> marks;
     std::string_view text;
   };
   explicit WholeRecordMerge(std::vector<Shard> shards);
@@ -139,6 +152,8 @@ class WholeRecordMerge {
     std::uint32_t shard;
     std::size_t mark;
   };
+  // Where the shard's `mark`-th record starts in its text (where the one before it ends).
+  static std::size_t begin_of(const Shard& shard, std::size_t mark);
   std::vector<Shard> shards_;
   std::vector<Place> places_;  // in stream order (records of one stream in their shards' order)
   std::size_t size_ = 0;

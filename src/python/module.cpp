@@ -234,8 +234,7 @@ py::bytes cluster_merge(const std::vector<py::bytes>& buckets, bool records) {
     return py::bytes(out);
   }
   // Records are written straight into the bytes object: outputs reach gigabytes.
-  std::vector<tcplens::ShardOut> parsed;
-  const tcplens::WholeRecordMerge merge = cluster::merge_records(views, parsed);
+  const tcplens::WholeRecordMerge merge = cluster::merge_records(views);
   PyObject* out = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(merge.size()));
   if (out == nullptr) throw py::error_already_set();
   {
