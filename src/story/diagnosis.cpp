@@ -751,22 +751,22 @@ Diagnosis DiagnosisTracker::finish(const ConnectionRecord& r, int client_directi
         const std::string timers =
             nonzero_counts({{x.tail_loss_probes, "tail-loss probe", "tail-loss probes"},
                             {x.retransmission_timeouts, "timeout", "timeouts"}});
+        const std::pair<std::int64_t, std::string> spent[] = {
+            {t.loss_recovery, seconds(t.loss_recovery) + " recovering"},
+            {t.retransmission_timer,
+             fmt::format("{} waiting for retransmission timers{}", seconds(t.retransmission_timer),
+                         timers.empty() ? std::string() : fmt::format(" ({})", timers))},
+            {t.waiting_for_peer, seconds(t.waiting_for_peer) + " with the peer silent"},
+        };
         // Only the parts that took time: at least the millisecond shown, or, when the whole
         // loss is shorter, any.
+        const bool any_ms = std::any_of(std::begin(spent), std::end(spent),
+                                        [](const auto& x) { return x.first >= 500'000; });
         std::string parts;
-        for (const std::int64_t at_least : {std::int64_t{500'000}, std::int64_t{1}}) {
-          auto part = [&](std::int64_t ns, const std::string& text) {
-            if (ns < at_least) return;
-            if (!parts.empty()) parts += ", ";
-            parts += text;
-          };
-          part(t.loss_recovery, seconds(t.loss_recovery) + " recovering");
-          part(
-              t.retransmission_timer,
-              fmt::format("{} waiting for retransmission timers{}", seconds(t.retransmission_timer),
-                          timers.empty() ? std::string() : fmt::format(" ({})", timers)));
-          part(t.waiting_for_peer, seconds(t.waiting_for_peer) + " with the peer silent");
-          if (!parts.empty()) break;
+        for (const auto& [ns, text] : spent) {
+          if (ns < (any_ms ? 500'000 : 1)) continue;
+          if (!parts.empty()) parts += ", ";
+          parts += text;
         }
         out.reason = fmt::format(
             "The {} lost {} of its {} ({:.0f} %) to loss: {}; {}{}.", who, seconds(best->cost),
