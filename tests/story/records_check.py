@@ -120,22 +120,22 @@ def check_bytes_told(block, r, lang, where="explain"):
 def main(argv):
     tcplens, capture, options = argv[1], argv[2], argv[3:]
     linger = option(options, "--linger", 60.0)
-    per_frame = [x.split("\t") for x in run("tshark", "-r", capture, "-T", "fields", "-e",
-                                             "tcp.stream", "-e", "frame.time_epoch").split("\n")[:-1]]
+    per_frame = [x.split("\t") for x in run(
+        "tshark", "-r", capture, "-T", "fields", "-e", "tcp.stream", "-e", "frame.time_epoch",
+        "-e", "tcp.flags.syn", "-e", "tcp.flags.ack", "-e", "tcp.seq_raw", "-e",
+        "tcp.ack_raw").split("\n")[:-1]]
     streams = [int(x[0]) if x[0].strip() else None for x in per_frame]
     times = [float(x[1]) for x in per_frame]
     tshark_frames = Counter(s for s in streams if s is not None)
     # Per stream, the last SYN's raw sequence and the SYN/ACK's raw ACK that follows it.
     synacks, last_syn = {}, {}
-    for x in run("tshark", "-r", capture, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e",
-                 "tcp.stream", "-e", "tcp.flags.ack", "-e", "tcp.seq_raw", "-e",
-                 "tcp.ack_raw").split("\n")[:-1]:
-        st, is_ack, seq, ack = x.split("\t")
-        if is_ack in ("1", "True"):
-            if int(st) in last_syn:
-                synacks.setdefault(int(st), (last_syn[int(st)], int(ack)))
-        else:
-            last_syn[int(st)] = int(seq)
+    for st, (_, _, syn, is_ack, seq, ack) in zip(streams, per_frame):
+        if st is None or syn not in ("1", "True"):
+            continue
+        if is_ack not in ("1", "True"):
+            last_syn[st] = int(seq)
+        elif st in last_syn:
+            synacks.setdefault(st, (last_syn[st], int(ack)))
 
     # The records on stdout, the account on stderr (--account json).
     done = subprocess.run([tcplens, "summary", "--json", "--account", "json", *options, capture],
