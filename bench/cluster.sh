@@ -73,30 +73,35 @@ echo "day: ${#files[@]} files, $mb MiB ($day)"
 [ "$rounds" -gt 0 ] || exit 0
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-stat_of() {  # KEY STATS-LINE: a number from the --stats dict
-  "$python" -c 'import sys; d = eval(sys.argv[2].split(":", 1)[1], {}); k = sys.argv[1].split(".")
-v = d
-for p in k: v = v[p]
-print(max(v.values()) if isinstance(v, dict) else v)' "$1" "$2"
+stats_of() {  # STATS-LINE KEY...: the keys' numbers from the --stats dict, one a line (a dict of
+  # workers: its largest)
+  "$python" -c 'import sys
+d = eval(sys.argv[1].split(":", 1)[1], {})
+for key in sys.argv[2:]:
+    v = d
+    for p in key.split("."): v = v[p]
+    print(max(v.values()) if isinstance(v, dict) else v)' "$@"
 }
 
 declare -A wall cpu rss
 keys=(cluster_start_s map_s reduce_s merge_s task_s.map task_s.reduce task_s.transfer
   bytes_shuffled bytes_between_workers worker_peak_rss client_peak_rss)
 declare -A stat
-timed() {  # RUN OUT CMD...: runs CMD >OUT, notes its wall, CPU seconds and peak RSS (KB)
-  local run=$1 dst=$2 w u s m
+timed() {  # RUN OUT CMD...: runs CMD >OUT, notes its wall, CPU seconds and peak RSS (KB, also
+  # left in peak_kb)
+  local run=$1 dst=$2 w u s c
   shift 2
   /usr/bin/time -f '%e %U %S %M' -o "$out/time" "$@" >"$dst"
-  read -r w u s m <"$out/time"
-  wall[$run]+="$w " cpu[$run]+="$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}') " rss[$run]+="$m "
-  printf 'round %d  %-4s %6.2f s wall %6.2f s CPU' "$r" "$run" "$w" "$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')"
+  read -r w u s peak_kb <"$out/time"
+  c=$(awk -v u="$u" -v s="$s" 'BEGIN{print u + s}')
+  wall[$run]+="$w " cpu[$run]+="$c " rss[$run]+="$peak_kb "
+  printf 'round %d  %-4s %6.2f s wall %6.2f s CPU' "$r" "$run" "$w" "$c"
 }
 for ((r = 1; r <= rounds; r++)); do
   timed one "$out/one.json" "$tcplens" summary --json -q "${files[@]}"
-  printf '  %5d MB peak\n' $(($(awk '{print $NF}' "$out/time") / 1024))
+  printf '  %5d MB peak\n' $((peak_kb / 1024))
   timed one1 "$out/one1.json" "$tcplens" summary --json -q --threads 1 "${files[@]}"
-  printf '  %5d MB peak\n' $(($(awk '{print $NF}' "$out/time") / 1024))
+  printf '  %5d MB peak\n' $((peak_kb / 1024))
   cmp -s "$out/one.json" "$out/one1.json" ||
     { echo "cluster.sh: --threads 1 wrote other bytes than the default" >&2; exit 1; }
   for n in 1 2; do
@@ -105,7 +110,8 @@ for ((r = 1; r <= rounds; r++)); do
     cmp -s "$out/one.json" "$out/w$n.json" ||
       { echo "cluster.sh: --workers $n wrote other bytes than one machine" >&2; exit 1; }
     line=$(grep '^tcplens.dask:' "$out/w$n.err")
-    for k in "${keys[@]}"; do stat[w$n.$k]+="$(stat_of "$k" "$line") "; done
+    mapfile -t values < <(stats_of "$line" "${keys[@]}")
+    for i in "${!keys[@]}"; do stat[w$n.${keys[$i]}]+="${values[$i]} "; done
     printf '  %s\n' "${line#tcplens.dask: }"
   done
 done
